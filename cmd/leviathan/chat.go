@@ -1,0 +1,6 @@
+package main
+
+import "context"
+
+// runChat runs the local console (stub: issue 4).
+func (m *Main) runChat(ctx context.Context, args []string) int { return exitError }

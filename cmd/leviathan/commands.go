@@ -1,0 +1,61 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// subcommand is one verb of the command line.
+type subcommand struct {
+	name, args, short string
+	run               func(m *Main, ctx context.Context, args []string) int
+}
+
+// subcommands, in the order help lists them.
+var subcommands = []subcommand{
+	{"ask", "[flags] QUESTION", "answer a question with cited passages", (*Main).runAsk},
+	{"search", "[flags] QUERY", "list the passages that best match a query", (*Main).runSearch},
+	{"quote", "[flags] TOPIC|LABEL", "quote passages verbatim (a topic, or a label such as ¶12)", (*Main).runQuote},
+	{"summary", "[flags] [SECTION]", "summarize the essay or one section", (*Main).runSummary},
+	{"passages", "[flags]", "list passage labels and sections", (*Main).runPassages},
+	{"index", "[flags]", "build the vector store (rebuild with --rebuild)", (*Main).runIndex},
+	{"chat", "[flags]", "local console: ask like on Discord, without a token", (*Main).runChat},
+	{"serve", "[flags]", "run the Discord bot (needs DISCORD_TOKEN)", (*Main).runServe},
+	{"healthcheck", "[flags]", "probe a running serve's /healthz (for container health checks)", (*Main).runHealthcheck},
+	{"version", "", "print the version", (*Main).runVersion},
+}
+
+// Run runs the subcommand named by args[0] and returns the exit code.
+func (m *Main) Run(ctx context.Context, args []string) int {
+	if len(args) == 0 {
+		m.usage()
+		return exitUsage
+	}
+	switch args[0] {
+	case "help", "-h", "-help", "--help":
+		if len(args) > 1 {
+			return m.Run(ctx, []string{args[1], "-h"})
+		}
+		m.usage()
+		return exitOK
+	}
+	for _, c := range subcommands {
+		if c.name == args[0] {
+			return c.run(m, ctx, args[1:])
+		}
+	}
+	fmt.Fprintf(m.Stderr, "leviathan: unknown command %q\n\n", args[0])
+	m.usage()
+	return exitUsage
+}
+
+func (m *Main) usage() {
+	var b strings.Builder
+	b.WriteString("leviathan answers questions about Cédric Durand's essay on Trump, Big Tech and technofeudalism.\n\nUsage:\n  leviathan COMMAND [flags] [arguments]\n\nCommands:\n")
+	for _, c := range subcommands {
+		fmt.Fprintf(&b, "  %-12s %s\n", c.name, c.short)
+	}
+	b.WriteString("\nRun 'leviathan help COMMAND' or 'leviathan COMMAND -h' for a command's flags.\nEvery flag can also be set by an environment variable (shown in the flag help).\n")
+	fmt.Fprint(m.Stderr, b.String())
+}

@@ -1,0 +1,286 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is every setting of the program. Each one is read from an
+// environment variable and can be overridden by a flag of the same meaning;
+// both are declared once, in settings below, which is also what the README's
+// table and the deployment manifests are checked against.
+type Config struct {
+	DataDir   string
+	LogLevel  slog.Level
+	LogFormat string // "text" or "json"
+
+	// The OpenAI-compatible backend. An LLM is used when APIKey or BaseURL
+	// is set.
+	APIKey         string
+	BaseURL        string
+	Model          string
+	LLMTimeout     time.Duration
+	LLMRetries     int
+	Translate      bool
+	Embedder       string // "offline" or "openai"
+	EmbeddingModel string
+
+	// Discord.
+	DiscordToken    string
+	GuildID         string
+	DiscordAPIURL   string
+	AllowedChannels []string
+	AllowedRoles    []string
+	AllowedUsers    []string
+	Cooldown        time.Duration
+	MaxQuestion     int
+	MaxConcurrent   int
+	Threads         bool
+	MessageContent  bool
+	AllowDMs        bool
+	ShardID         int
+	ShardCount      int
+	ShutdownTimeout time.Duration
+
+	HTTPAddr string
+}
+
+// UseLLM reports whether answers come from a language model.
+func (c *Config) UseLLM() bool { return c.APIKey != "" || c.BaseURL != "" }
+
+// setting is one configuration value: its variable, its flag, its default
+// and how to parse it.
+type setting struct {
+	Env, Flag, Default, Usage string
+	// Secret settings never appear in logs or help defaults.
+	Secret bool
+	set    func(c *Config, v string) error
+}
+
+func defaultDataDir() string {
+	if d, err := os.UserCacheDir(); err == nil {
+		return filepath.Join(d, "leviathan")
+	}
+	return filepath.Join(os.TempDir(), "leviathan")
+}
+
+// settings lists every setting, in the order the README shows them.
+var settings = []setting{
+	{"LEVIATHAN_DATA_DIR", "data-dir", "", "directory for the vector store (default: the user cache directory + /leviathan)", false,
+		func(c *Config, v string) error { c.DataDir = v; return nil }},
+	{"LEVIATHAN_LOG_LEVEL", "log-level", "info", "log level: debug, info, warn, error", false,
+		func(c *Config, v string) error { return c.LogLevel.UnmarshalText([]byte(v)) }},
+	{"LEVIATHAN_LOG_FORMAT", "log-format", "text", "log format: text or json", false,
+		func(c *Config, v string) error { c.LogFormat = v; return oneOf(v, "text", "json") }},
+
+	{"OPENAI_API_KEY", "api-key", "", "API key of the OpenAI-compatible backend (setting it or the base URL turns LLM answers on)", true,
+		func(c *Config, v string) error { c.APIKey = v; return nil }},
+	{"OPENAI_BASE_URL", "base-url", "", "base URL of the OpenAI-compatible backend, ending in /v1 (empty: OpenAI)", false,
+		func(c *Config, v string) error { c.BaseURL = v; return checkBaseURL(v) }},
+	{"LEVIATHAN_MODEL", "model", "gpt-4o-mini", "chat model", false,
+		func(c *Config, v string) error { c.Model = v; return nonEmpty(v) }},
+	{"LEVIATHAN_LLM_TIMEOUT", "llm-timeout", "60s", "time limit for one model request", false,
+		func(c *Config, v string) (err error) { c.LLMTimeout, err = positiveDuration(v); return }},
+	{"LEVIATHAN_LLM_RETRIES", "llm-retries", "2", "retries on 429 and 5xx (honouring Retry-After)", false,
+		func(c *Config, v string) (err error) { c.LLMRetries, err = intIn(v, 0, 10); return }},
+	{"LEVIATHAN_TRANSLATE", "translate", "true", "translate non-German questions into German for retrieval (LLM only)", false,
+		func(c *Config, v string) (err error) { c.Translate, err = strconv.ParseBool(v); return }},
+	{"LEVIATHAN_EMBEDDER", "embedder", "offline", "passage embedder: offline (built in) or openai (the backend's /v1/embeddings)", false,
+		func(c *Config, v string) error { c.Embedder = v; return oneOf(v, "offline", "openai") }},
+	{"LEVIATHAN_EMBEDDING_MODEL", "embedding-model", "text-embedding-3-small", "embedding model when LEVIATHAN_EMBEDDER=openai", false,
+		func(c *Config, v string) error { c.EmbeddingModel = v; return nonEmpty(v) }},
+
+	{"DISCORD_TOKEN", "discord-token", "", "bot token (serve only)", true,
+		func(c *Config, v string) error { c.DiscordToken = strings.TrimPrefix(v, "Bot "); return nil }},
+	{"DISCORD_GUILD_ID", "guild-id", "", "register slash commands on this guild only (instant; for development); empty: global", false,
+		func(c *Config, v string) error { c.GuildID = v; return snowflakeOrEmpty(v) }},
+	{"DISCORD_API_URL", "discord-api-url", "https://discord.com", "origin for Discord REST calls and the gateway lookup (a REST proxy such as nirn-proxy)", false,
+		func(c *Config, v string) error { c.DiscordAPIURL = strings.TrimRight(v, "/"); return checkOrigin(v) }},
+	{"DISCORD_ALLOWED_CHANNELS", "allowed-channels", "", "comma-separated channel IDs the bot answers in (empty: all)", false,
+		func(c *Config, v string) (err error) { c.AllowedChannels, err = snowflakes(v); return }},
+	{"DISCORD_ALLOWED_ROLES", "allowed-roles", "", "comma-separated role IDs allowed to ask (empty: everyone)", false,
+		func(c *Config, v string) (err error) { c.AllowedRoles, err = snowflakes(v); return }},
+	{"DISCORD_ALLOWED_USERS", "allowed-users", "", "comma-separated user IDs allowed to ask (empty: everyone)", false,
+		func(c *Config, v string) (err error) { c.AllowedUsers, err = snowflakes(v); return }},
+	{"DISCORD_COOLDOWN", "cooldown", "10s", "minimum time between two questions of one user (0: none)", false,
+		func(c *Config, v string) (err error) {
+			c.Cooldown, err = time.ParseDuration(v)
+			return nonNegative(c.Cooldown, err)
+		}},
+	{"DISCORD_MAX_QUESTION", "max-question", "1000", "longest question accepted, in characters", false,
+		func(c *Config, v string) (err error) { c.MaxQuestion, err = intIn(v, 10, 6000); return }},
+	{"DISCORD_MAX_CONCURRENT", "max-concurrent", "4", "answers worked on at once; more wait their turn", false,
+		func(c *Config, v string) (err error) { c.MaxConcurrent, err = intIn(v, 1, 256); return }},
+	{"DISCORD_THREADS", "threads", "false", "open a thread for each mention and answer follow-ups there (needs DISCORD_MESSAGE_CONTENT)", false,
+		func(c *Config, v string) (err error) { c.Threads, err = strconv.ParseBool(v); return }},
+	{"DISCORD_MESSAGE_CONTENT", "message-content", "false", "request the privileged MESSAGE_CONTENT intent (enable it in the Developer Portal first)", false,
+		func(c *Config, v string) (err error) { c.MessageContent, err = strconv.ParseBool(v); return }},
+	{"DISCORD_ALLOW_DMS", "allow-dms", "true", "answer direct messages", false,
+		func(c *Config, v string) (err error) { c.AllowDMs, err = strconv.ParseBool(v); return }},
+	{"DISCORD_SHARD_ID", "shard-id", "0", "this process's shard (0 .. shard count - 1)", false,
+		func(c *Config, v string) (err error) { c.ShardID, err = intIn(v, 0, 1<<16); return }},
+	{"DISCORD_SHARD_COUNT", "shard-count", "1", "number of shards", false,
+		func(c *Config, v string) (err error) { c.ShardCount, err = intIn(v, 1, 1<<16); return }},
+	{"LEVIATHAN_SHUTDOWN_TIMEOUT", "shutdown-timeout", "20s", "on SIGTERM, how long answers in flight may take to finish", false,
+		func(c *Config, v string) (err error) { c.ShutdownTimeout, err = positiveDuration(v); return }},
+
+	{"LEVIATHAN_HTTP_ADDR", "http-addr", "127.0.0.1:8080", "address of the health and metrics server (serve only; empty: off)", false,
+		func(c *Config, v string) error { c.HTTPAddr = v; return nil }},
+}
+
+// loadConfig reads the settings from environ (KEY=value lines, as
+// os.Environ returns them), then from the flags in args parsed by fs. Every
+// invalid setting is reported, not just the first. It returns the
+// remaining arguments.
+func loadConfig(environ []string, fs *flag.FlagSet, args []string) (Config, []string, error) {
+	env := map[string]string{}
+	for _, kv := range environ {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			env[k] = v
+		}
+	}
+	flagVals := make([]*string, len(settings))
+	for i, s := range settings {
+		def := s.Default
+		if s.Secret {
+			def = ""
+		}
+		flagVals[i] = fs.String(s.Flag, def, s.Usage+" ($"+s.Env+")")
+	}
+	if err := fs.Parse(args); err != nil {
+		return Config{}, nil, err
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+
+	var c Config
+	var errs []error
+	for i, s := range settings {
+		v, ok := env[s.Env]
+		if !ok || (v == "" && s.Default != "") {
+			v = s.Default
+		}
+		if given[s.Flag] {
+			v = *flagVals[i]
+		}
+		if err := s.set(&c, strings.TrimSpace(v)); err != nil {
+			shown := v
+			if s.Secret {
+				shown = "(hidden)"
+			}
+			errs = append(errs, fmt.Errorf("%s (--%s) = %q: %w", s.Env, s.Flag, shown, err))
+		}
+	}
+	if c.DataDir == "" {
+		c.DataDir = defaultDataDir()
+	}
+	if c.ShardID >= c.ShardCount {
+		errs = append(errs, fmt.Errorf("DISCORD_SHARD_ID %d must be below DISCORD_SHARD_COUNT %d", c.ShardID, c.ShardCount))
+	}
+	if c.Embedder == "openai" && !c.UseLLM() {
+		errs = append(errs, errors.New("LEVIATHAN_EMBEDDER=openai needs OPENAI_API_KEY or OPENAI_BASE_URL"))
+	}
+	if c.Threads && !c.MessageContent {
+		errs = append(errs, errors.New("DISCORD_THREADS=true needs DISCORD_MESSAGE_CONTENT=true: follow-ups in a thread do not mention the bot"))
+	}
+	return c, fs.Args(), errors.Join(errs...)
+}
+
+func oneOf(v string, allowed ...string) error {
+	for _, a := range allowed {
+		if v == a {
+			return nil
+		}
+	}
+	return fmt.Errorf("must be one of %s", strings.Join(allowed, ", "))
+}
+
+func nonEmpty(v string) error {
+	if v == "" {
+		return errors.New("must not be empty")
+	}
+	return nil
+}
+
+func positiveDuration(v string) (time.Duration, error) {
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return 0, errors.New("must be a duration such as 30s or 2m")
+	}
+	if d <= 0 {
+		return 0, errors.New("must be positive")
+	}
+	return d, nil
+}
+
+func nonNegative(d time.Duration, err error) error {
+	if err != nil {
+		return errors.New("must be a duration such as 10s (0 for none)")
+	}
+	if d < 0 {
+		return errors.New("must not be negative")
+	}
+	return nil
+}
+
+func intIn(v string, lo, hi int) (int, error) {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		return 0, fmt.Errorf("must be a whole number from %d to %d", lo, hi)
+	}
+	return n, nil
+}
+
+func checkBaseURL(v string) error {
+	if v == "" {
+		return nil
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return errors.New("must be an http(s) URL such as http://localhost:11434/v1")
+	}
+	if !strings.HasSuffix(strings.TrimRight(u.Path, "/"), "/v1") {
+		return errors.New("must end in /v1 (OpenAI-compatible servers serve under /v1)")
+	}
+	return nil
+}
+
+func checkOrigin(v string) error {
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return errors.New("must be an http(s) origin such as https://discord.com")
+	}
+	return nil
+}
+
+func snowflakeOrEmpty(v string) error {
+	if v == "" {
+		return nil
+	}
+	if _, err := strconv.ParseUint(v, 10, 64); err != nil {
+		return errors.New("must be a Discord ID (digits)")
+	}
+	return nil
+}
+
+func snowflakes(v string) ([]string, error) {
+	var out []string
+	for _, f := range strings.Split(v, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		if err := snowflakeOrEmpty(f); err != nil {
+			return nil, fmt.Errorf("%q: %w", f, err)
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/leviathan-bot/leviathan/bot"
+	"github.com/leviathan-bot/leviathan/content"
+	"github.com/leviathan-bot/leviathan/retrieval"
+)
+
+// parse reads the configuration for subcommand name: environment, then the
+// flags in args (extra adds the subcommand's own flags). On a bad command
+// line or configuration it prints every problem and returns ok false with
+// the exit code to use.
+func (m *Main) parse(name string, args []string, extra func(fs *flag.FlagSet)) (cfg Config, rest []string, log *slog.Logger, code int, ok bool) {
+	fs := flag.NewFlagSet("leviathan "+name, flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	if extra != nil {
+		extra(fs)
+	}
+	for _, c := range subcommands {
+		if c.name == name {
+			fs.Usage = func() {
+				fmt.Fprintf(m.Stderr, "Usage: leviathan %s %s\n\n%s.\n\nFlags:\n", c.name, c.args, strings.ToUpper(c.short[:1])+c.short[1:])
+				fs.PrintDefaults()
+			}
+		}
+	}
+	cfg, rest, err := loadConfig(m.Environ, fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return cfg, nil, nil, exitOK, false
+	}
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "leviathan %s: invalid configuration:\n  %s\n", name, strings.ReplaceAll(err.Error(), "\n", "\n  "))
+		return cfg, nil, nil, exitUsage, false
+	}
+	return cfg, rest, newLogger(m.Stderr, cfg), exitOK, true
+}
+
+// newLogger logs to w (stderr: stdout carries results, --json among them).
+func newLogger(w interface{ Write([]byte) (int, error) }, cfg Config) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// openEngine builds the store and the engine from the configuration.
+func openEngine(ctx context.Context, cfg Config, log *slog.Logger, rebuild bool) (*bot.Engine, *retrieval.Index, error) {
+	essay := content.Load()
+	llm, emb, err := newBackend(cfg, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	if emb == nil {
+		emb = retrieval.NewOffline()
+	}
+	ix, err := retrieval.Open(ctx, essay, retrieval.Options{Dir: cfg.DataDir, Embedder: emb, Logger: log, Rebuild: rebuild})
+	if err != nil {
+		return nil, nil, fmt.Errorf("couldn't open the passage store in %s: %w", cfg.DataDir, err)
+	}
+	eng, err := bot.New(bot.Config{Essay: essay, Retriever: ix, LLM: llm, Logger: log, NoTranslate: !cfg.Translate})
+	if err != nil {
+		return nil, nil, err
+	}
+	return eng, ix, nil
+}

@@ -1,0 +1,319 @@
+// Package content holds the essay Leviathan answers about and turns it into
+// passages: the unit that is embedded, retrieved, quoted and cited.
+//
+// The essay is embedded in the binary (essay.md, Markdown with front matter),
+// so every build answers about exactly the text it was built with and needs no
+// files at run time. Passages are verbatim slices of that text: whatever the bot
+// quotes or cites can be found character for character in the essay.
+//
+// The source format is small and fixed, so the parser is too:
+//   - "## Heading" starts a section;
+//   - "> text" is a block quote inside the argument (its own passage);
+//   - "<aside>…</aside>" is a pull quote, layout that repeats a sentence of the
+//     body, never a passage of its own;
+//   - "[^n]: text" is a footnote; in the body "[^n]" marks where it is cited
+//     (the web edition writes "[n]", which would collide with the bot's own
+//     [n] citations);
+//   - the first paragraph of the "Anmerkungen" section is the colophon;
+//   - "<!-- … -->" comments are editorial notes and are dropped.
+package content
+
+import (
+	"crypto/sha256"
+	_ "embed"
+	"encoding/hex"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode"
+)
+
+//go:embed essay.md
+var essaySource string
+
+// Kind says what a passage is, so that answers can tell the argument apart
+// from the publication's notes.
+type Kind string
+
+// The kinds of passage.
+const (
+	KindBody     Kind = "body"
+	KindQuote    Kind = "quote"    // a block quote inside the argument
+	KindFootnote Kind = "footnote" // a numbered note
+	KindColophon Kind = "colophon" // where it appeared, who translated it
+)
+
+// NotesSection is the heading under which the colophon and footnotes stand.
+const NotesSection = "Anmerkungen"
+
+// Passage is one citable unit of the essay.
+type Passage struct {
+	// ID is stable across builds as long as the essay keeps its shape:
+	// "p1".."pN" for the body, "fn1".. for footnotes, "colophon".
+	ID string `json:"id"`
+	// Label is what people type and see: "¶12", "Fn1", "Kolophon".
+	Label string `json:"label"`
+	// Section is the heading the passage stands under.
+	Section string `json:"section"`
+	Kind    Kind   `json:"kind"`
+	// Text is verbatim from the essay source.
+	Text string `json:"text"`
+	// Order is the passage's position in reading order, from 0.
+	Order int `json:"order"`
+}
+
+// Meta is the essay's front matter.
+type Meta struct {
+	Title               string `json:"title"`
+	OriginalTitle       string `json:"original_title"`
+	Author              string `json:"author"`
+	Translators         string `json:"translators"`
+	OriginalPublication string `json:"original_publication"`
+	Language            string `json:"language"`
+}
+
+// Essay is the parsed essay.
+type Essay struct {
+	Meta     Meta
+	Passages []Passage
+	// Sections in reading order, the notes section last.
+	Sections []string
+	// Source is the whole Markdown source, front matter included.
+	Source string
+	// Hash identifies the exact text (hex SHA-256 of Source), so stores built
+	// from another version of the essay can be recognised.
+	Hash string
+
+	byLabel map[string]int
+}
+
+var (
+	once   sync.Once
+	loaded *Essay
+	errLd  error
+)
+
+// Load returns the embedded essay, parsed once. It panics only if the
+// embedded source is malformed, which the package tests rule out.
+func Load() *Essay {
+	once.Do(func() { loaded, errLd = Parse(essaySource) })
+	if errLd != nil {
+		panic(fmt.Sprintf("content: embedded essay does not parse: %v", errLd))
+	}
+	return loaded
+}
+
+var (
+	footnoteLine = regexp.MustCompile(`^\[\^(\d+)\]:\s*(.+)$`)
+	asideLine    = regexp.MustCompile(`^<aside>.*</aside>$`)
+)
+
+// Parse turns essay Markdown into passages.
+func Parse(src string) (*Essay, error) {
+	e := &Essay{Source: src, byLabel: map[string]int{}}
+	sum := sha256.Sum256([]byte(src))
+	e.Hash = hex.EncodeToString(sum[:])
+
+	body := src
+	if strings.HasPrefix(src, "---\n") {
+		end := strings.Index(src[4:], "\n---\n")
+		if end < 0 {
+			return nil, fmt.Errorf("couldn't find the end of the front matter")
+		}
+		parseMeta(&e.Meta, src[4:4+end])
+		body = src[4+end+5:]
+	}
+
+	section := ""
+	para := 0
+	for _, block := range strings.Split(body, "\n\n") {
+		block = strings.TrimSpace(block)
+		for strings.HasPrefix(block, "<!--") {
+			end := strings.Index(block, "-->")
+			if end < 0 {
+				return nil, fmt.Errorf("unterminated comment: %.40q", block)
+			}
+			block = strings.TrimSpace(block[end+3:])
+		}
+		switch {
+		case block == "":
+			continue
+		case strings.HasPrefix(block, "## "):
+			section = strings.TrimSpace(block[3:])
+			e.Sections = append(e.Sections, section)
+			continue
+		case asideLine.MatchString(block):
+			continue // pull quote: layout only
+		}
+		if strings.Contains(block, "\n") {
+			return nil, fmt.Errorf("paragraph spans several lines (one paragraph a line): %.40q", block)
+		}
+		if section == "" {
+			return nil, fmt.Errorf("text before the first heading: %.40q", block)
+		}
+		p := Passage{Section: section, Kind: KindBody, Text: block}
+		switch m := footnoteLine.FindStringSubmatch(block); {
+		case m != nil:
+			p.Kind, p.ID, p.Label, p.Text = KindFootnote, "fn"+m[1], "Fn"+m[1], m[2]
+		case section == NotesSection:
+			if _, dup := e.byLabel[normLabel("Kolophon")]; dup {
+				return nil, fmt.Errorf("second colophon paragraph: %.40q", block)
+			}
+			p.Kind, p.ID, p.Label = KindColophon, "colophon", "Kolophon"
+		default:
+			if strings.HasPrefix(block, "> ") {
+				p.Kind, p.Text = KindQuote, strings.TrimPrefix(block, "> ")
+			}
+			para++
+			p.ID, p.Label = "p"+strconv.Itoa(para), "¶"+strconv.Itoa(para)
+		}
+		if _, dup := e.byLabel[normLabel(p.Label)]; dup {
+			return nil, fmt.Errorf("duplicate passage label %s", p.Label)
+		}
+		p.Order = len(e.Passages)
+		e.byLabel[normLabel(p.Label)] = p.Order
+		e.Passages = append(e.Passages, p)
+	}
+	if len(e.Passages) == 0 {
+		return nil, fmt.Errorf("no passages")
+	}
+	return e, nil
+}
+
+func parseMeta(m *Meta, fm string) {
+	for _, line := range strings.Split(fm, "\n") {
+		k, v, ok := strings.Cut(line, ":")
+		if !ok {
+			continue
+		}
+		v = strings.TrimSpace(v)
+		switch strings.TrimSpace(k) {
+		case "title":
+			m.Title = v
+		case "original_title":
+			m.OriginalTitle = v
+		case "author":
+			m.Author = v
+		case "translators":
+			m.Translators = v
+		case "original_publication":
+			m.OriginalPublication = v
+		case "language":
+			m.Language = v
+		}
+	}
+}
+
+// normLabel folds the ways people write a label: "¶12", "12", "p12", "§12",
+// "#12", "Absatz 12", "fn 1", "Fußnote 1", "[1]", "kolophon".
+func normLabel(s string) string {
+	s = strings.ToLower(strings.TrimSpace(s))
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || r == '.' {
+			return -1
+		}
+		return r
+	}, s)
+	for _, pre := range []string{"¶", "§", "#", "absatz", "paragraph", "para", "p"} {
+		if rest, ok := strings.CutPrefix(s, pre); ok && isDigits(rest) {
+			return "p" + strings.TrimLeft(rest, "0")
+		}
+	}
+	if isDigits(s) {
+		return "p" + strings.TrimLeft(s, "0")
+	}
+	for _, pre := range []string{"fußnote", "fussnote", "footnote", "anm", "note", "fn"} {
+		if rest, ok := strings.CutPrefix(s, pre); ok && isDigits(rest) {
+			return "fn" + strings.TrimLeft(rest, "0")
+		}
+	}
+	if strings.HasPrefix(s, "[") && strings.HasSuffix(s, "]") {
+		if inner := strings.Trim(s, "[]^"); isDigits(inner) {
+			return "fn" + strings.TrimLeft(inner, "0")
+		}
+	}
+	if s == "colophon" || s == "impressum" {
+		return "kolophon"
+	}
+	return s
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// Lookup finds a passage by its label, written any of the usual ways
+// ("¶12", "12", "p12", "Fn1", "Fußnote 1", "Kolophon") or by its ID.
+func (e *Essay) Lookup(label string) (Passage, bool) {
+	if i, ok := e.byLabel[normLabel(label)]; ok {
+		return e.Passages[i], true
+	}
+	for _, p := range e.Passages {
+		if p.ID == strings.TrimSpace(label) {
+			return p, true
+		}
+	}
+	return Passage{}, false
+}
+
+// LooksLikeLabel reports whether s is written like a passage label, so
+// that callers can tell "quote ¶12" from "quote Technofeudalismus".
+func LooksLikeLabel(s string) bool {
+	n := normLabel(s)
+	return (strings.HasPrefix(n, "p") || strings.HasPrefix(n, "fn")) && isDigits(strings.TrimLeft(n, "pfn")) || n == "kolophon"
+}
+
+// ByID returns the passage with the given ID.
+func (e *Essay) ByID(id string) (Passage, bool) {
+	for _, p := range e.Passages {
+		if p.ID == id {
+			return p, true
+		}
+	}
+	return Passage{}, false
+}
+
+// Section returns the passages under a heading, matched without regard to
+// case or surrounding space, and the heading as written in the essay.
+// A prefix of the heading is enough ("Tech-Oligarchen").
+func (e *Essay) Section(name string) (string, []Passage) {
+	want := strings.ToLower(strings.TrimSpace(name))
+	if want == "" {
+		return "", nil
+	}
+	heading := ""
+	for _, s := range e.Sections {
+		if strings.ToLower(s) == want {
+			heading = s
+			break
+		}
+	}
+	if heading == "" {
+		for _, s := range e.Sections {
+			if strings.HasPrefix(strings.ToLower(s), want) {
+				heading = s
+				break
+			}
+		}
+	}
+	if heading == "" {
+		return "", nil
+	}
+	var out []Passage
+	for _, p := range e.Passages {
+		if p.Section == heading {
+			out = append(out, p)
+		}
+	}
+	return heading, out
+}
