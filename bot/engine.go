@@ -227,3 +227,11 @@ func joinNotices(a, b string) string {
 	}
 	return a + " " + b
 }
+
+// InputError is bad user input. Its message is meant for the user: it says
+// what is wrong and what to do, and front ends show it as it is (a usage
+// error on the command line, an ephemeral reply on Discord). Any other error
+// is internal and reaches users only as a short apology.
+type InputError struct{ Msg string }
+
+func (e *InputError) Error() string { return e.Msg }
