@@ -4,6 +4,7 @@ go 1.26.0
 
 require (
 	github.com/BurntSushi/toml v1.4.1-0.20240526193622-a339e1f7089c // indirect
+	github.com/blevesearch/snowballstem v0.9.0 // indirect
 	github.com/bwmarrin/discordgo v0.29.0 // indirect
 	github.com/getkin/kin-openapi v0.153.0 // indirect
 	github.com/gorilla/websocket v1.5.3 // indirect

@@ -9,7 +9,6 @@ package retrieval
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 
 	"github.com/leviathan-bot/leviathan/content"
@@ -56,33 +55,3 @@ type Stats struct {
 	Built    bool // the store was (re)built rather than reused
 	Reason   string
 }
-
-// Index is an open store over the essay's passages.
-type Index struct {
-	stats Stats
-}
-
-// Open loads the store in opts.Dir, building or rebuilding it when it is
-// missing, corrupt, foreign, or built from another essay or embedder.
-func Open(ctx context.Context, essay *content.Essay, opts Options) (*Index, error) {
-	return nil, errors.New("retrieval: not implemented yet")
-}
-
-// Stats reports what Open did.
-func (ix *Index) Stats() Stats { return ix.stats }
-
-// Search returns up to k passages for the query, best first. k is clamped
-// to the number of passages.
-func (ix *Index) Search(ctx context.Context, query string, k int) ([]Hit, error) {
-	return nil, errors.New("retrieval: not implemented yet")
-}
-
-// SearchAll searches with several phrasings of one question (for example
-// the question and its German translation) and fuses the rankings.
-func (ix *Index) SearchAll(ctx context.Context, queries []string, k int) ([]Hit, error) {
-	return nil, errors.New("retrieval: not implemented yet")
-}
-
-// NewOffline returns the built-in embedder: pure Go, deterministic, no
-// network (stub).
-func NewOffline() Embedder { return nil }

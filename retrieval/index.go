@@ -1,0 +1,355 @@
+package retrieval
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/philippgille/chromem-go"
+
+	"github.com/leviathan-bot/leviathan/content"
+)
+
+// Index is an open store over the essay's passages. It is safe for
+// concurrent use.
+type Index struct {
+	stats    Stats
+	emb      Embedder
+	col      *chromem.Collection
+	lex      *lexicon
+	passages []content.Passage
+	log      *slog.Logger
+}
+
+// errChromemEmbed is what chromem gets if it ever tries to embed on its own:
+// every vector comes from the Index's Embedder, and chromem's fallback (a
+// nil function) would silently call OpenAI.
+var errChromemEmbed = errors.New("retrieval: the store must not embed by itself")
+
+func noEmbed(context.Context, string) ([]float32, error) { return nil, errChromemEmbed }
+
+// indexText is what is embedded and indexed for a passage: its section
+// heading too, since headings name the topic ("Dynamik der Abhängigkeit")
+// and are part of what a reader sees.
+func indexText(p content.Passage) string {
+	return p.Section + "\n" + p.Text
+}
+
+// Open loads the store in opts.Dir, building or rebuilding it when it is
+// missing, corrupt, foreign, or built from another essay or embedder.
+func Open(ctx context.Context, essay *content.Essay, opts Options) (*Index, error) {
+	if essay == nil || len(essay.Passages) == 0 {
+		return nil, errors.New("couldn't open the store: no essay passages")
+	}
+	if opts.Embedder == nil {
+		return nil, errors.New("couldn't open the store: no embedder")
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	texts := make([]string, len(essay.Passages))
+	for i, p := range essay.Passages {
+		texts[i] = indexText(p)
+	}
+	ix := &Index{
+		emb:      opts.Embedder,
+		lex:      newLexicon(texts),
+		passages: essay.Passages,
+		log:      log,
+	}
+	want := manifest{
+		Format:      storeFormat,
+		ContentHash: essay.Hash,
+		Embedder:    opts.Embedder.Name(),
+		Dimensions:  opts.Embedder.Dimensions(),
+		Passages:    len(essay.Passages),
+	}
+
+	if opts.Dir == "" {
+		db := chromem.NewDB()
+		if err := ix.build(ctx, db, "", want, texts); err != nil {
+			return nil, err
+		}
+		ix.stats = Stats{Passages: len(texts), Built: true, Reason: "in-memory store"}
+		return ix, nil
+	}
+
+	if err := os.MkdirAll(opts.Dir, 0o700); err != nil {
+		return nil, fmt.Errorf("couldn't create the data directory: %w", err)
+	}
+	reason := ""
+	m, err := readManifest(opts.Dir)
+	if err != nil {
+		reason = "no usable manifest"
+		if !errors.Is(err, os.ErrNotExist) {
+			reason = err.Error()
+		}
+	} else {
+		reason = m.mismatch(want)
+	}
+	if opts.Rebuild {
+		reason = "rebuild requested"
+	}
+
+	storeDir := filepath.Join(opts.Dir, chromemDir)
+	db, err := chromem.NewPersistentDB(storeDir, false)
+	if err != nil {
+		// Garbage in our own store directory: it can only be rebuilt.
+		log.Warn("passage store is unreadable; rebuilding it", "dir", storeDir, "err", err)
+		reason = "store unreadable: " + err.Error()
+		if err := os.RemoveAll(storeDir); err != nil {
+			return nil, fmt.Errorf("couldn't remove the unreadable store: %w", err)
+		}
+		if db, err = chromem.NewPersistentDB(storeDir, false); err != nil {
+			return nil, fmt.Errorf("couldn't create the passage store: %w", err)
+		}
+	}
+	if reason == "" {
+		// Get the collection once and keep it: GetCollection writes the
+		// embed func under a read lock and races with queries.
+		col := db.GetCollection(collectionName, noEmbed)
+		if why := ix.check(ctx, col, m.Dimensions); why != "" {
+			log.Warn("passage store is incomplete; rebuilding it", "dir", storeDir, "reason", why)
+			reason = why
+		} else {
+			ix.col = col
+			ix.stats = Stats{Passages: col.Count(), Reason: "store is current"}
+			log.Debug("reusing passage store", "dir", storeDir, "embedder", m.Embedder)
+			return ix, nil
+		}
+	}
+	log.Info("building passage store", "dir", storeDir, "reason", reason, "embedder", want.Embedder, "passages", len(texts))
+	if err := removeManifest(opts.Dir); err != nil {
+		return nil, err
+	}
+	if err := ix.build(ctx, db, opts.Dir, want, texts); err != nil {
+		return nil, err
+	}
+	ix.stats = Stats{Passages: len(texts), Built: true, Reason: reason}
+	return ix, nil
+}
+
+// check verifies that a collection a manifest vouches for really holds
+// every passage with a vector of the recorded length; it returns "" when it
+// does.
+func (ix *Index) check(ctx context.Context, col *chromem.Collection, dims int) string {
+	if col == nil {
+		return "collection missing"
+	}
+	if col.Count() != len(ix.passages) {
+		return fmt.Sprintf("collection holds %d passages, want %d", col.Count(), len(ix.passages))
+	}
+	for _, p := range ix.passages {
+		doc, err := col.GetByID(ctx, p.ID)
+		if err != nil {
+			return fmt.Sprintf("passage %s missing", p.ID)
+		}
+		if len(doc.Embedding) != dims || dims == 0 {
+			return fmt.Sprintf("passage %s has %d dimensions, want %d", p.ID, len(doc.Embedding), dims)
+		}
+		if doc.Content != p.Text || doc.Metadata["label"] != p.Label {
+			return fmt.Sprintf("passage %s differs from the essay", p.ID)
+		}
+	}
+	return ""
+}
+
+// build embeds every passage and stores it, then records the manifest (in
+// dir, when the store is on disk).
+func (ix *Index) build(ctx context.Context, db *chromem.DB, dir string, want manifest, texts []string) error {
+	if err := db.DeleteCollection(collectionName); err != nil {
+		return fmt.Errorf("couldn't delete the old collection: %w", err)
+	}
+	col, err := db.CreateCollection(collectionName, map[string]string{"content_hash": want.ContentHash, "embedder": want.Embedder}, noEmbed)
+	if err != nil {
+		return fmt.Errorf("couldn't create the collection: %w", err)
+	}
+	vecs, err := ix.emb.Embed(ctx, texts)
+	if err != nil {
+		return fmt.Errorf("couldn't embed the passages with %s: %w", want.Embedder, err)
+	}
+	if len(vecs) != len(texts) {
+		return fmt.Errorf("couldn't embed the passages with %s: got %d vectors for %d passages", want.Embedder, len(vecs), len(texts))
+	}
+	dims := len(vecs[0])
+	docs := make([]chromem.Document, len(texts))
+	for i, p := range ix.passages {
+		if len(vecs[i]) != dims || dims == 0 {
+			return fmt.Errorf("couldn't embed the passages with %s: vector %d has %d dimensions, the first %d", want.Embedder, i, len(vecs[i]), dims)
+		}
+		docs[i] = chromem.Document{
+			ID:        p.ID,
+			Content:   p.Text,
+			Embedding: vecs[i],
+			Metadata: map[string]string{
+				"id":      p.ID,
+				"label":   p.Label,
+				"section": p.Section,
+				"kind":    string(p.Kind),
+				"order":   strconv.Itoa(p.Order),
+			},
+		}
+	}
+	if err := col.AddDocuments(ctx, docs, 4); err != nil {
+		return fmt.Errorf("couldn't store the passages: %w", err)
+	}
+	ix.col = col
+	if dir == "" {
+		return nil
+	}
+	want.Dimensions = dims
+	return writeManifest(dir, want)
+}
+
+// Stats reports what Open did.
+func (ix *Index) Stats() Stats { return ix.stats }
+
+// Search returns up to k passages for the query, best first. k is clamped
+// to the number of passages; k <= 0 returns nothing.
+func (ix *Index) Search(ctx context.Context, query string, k int) ([]Hit, error) {
+	ranked, err := ix.rank(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return ranked[:clamp(k, len(ranked))], nil
+}
+
+// rank scores every passage for the query, best first.
+func (ix *Index) rank(ctx context.Context, query string) ([]Hit, error) {
+	n := ix.col.Count()
+	q := tokenize(query)
+	dense := make([]float64, len(ix.passages))
+	vecs, err := ix.emb.Embed(ctx, []string{query})
+	if err != nil {
+		return nil, fmt.Errorf("couldn't embed the query: %w", err)
+	}
+	if len(vecs) != 1 {
+		return nil, fmt.Errorf("couldn't embed the query: got %d vectors", len(vecs))
+	}
+	if !isZero(vecs[0]) {
+		res, err := ix.col.QueryEmbedding(ctx, vecs[0], n, nil, nil)
+		if err != nil {
+			return nil, fmt.Errorf("couldn't query the store: %w", err)
+		}
+		for _, r := range res {
+			if i, err := strconv.Atoi(r.Metadata["order"]); err == nil && i >= 0 && i < len(dense) {
+				dense[i] = float64(r.Similarity)
+			}
+		}
+	}
+	lexical := ix.lex.bm25(q)
+	scores := fuse(dense, lexical)
+	hits := make([]Hit, len(ix.passages))
+	for i, p := range ix.passages {
+		hits[i] = Hit{Passage: p, Score: scores[i]}
+	}
+	sort.SliceStable(hits, func(a, b int) bool { return hits[a].Score > hits[b].Score })
+	for i := range hits {
+		hits[i].Relevant = ix.relevant(q, hits[i])
+	}
+	return hits, nil
+}
+
+// Fusion weights: the dense score joins cognates and compounds, BM25
+// rewards rare exact words. Each is scaled by its best score for the query
+// so that neither scale dominates.
+const (
+	fuseDense   = 0.5
+	fuseLexical = 0.5
+)
+
+func fuse(dense, lexical []float64) []float64 {
+	dmax, lmax := maxOf(dense), maxOf(lexical)
+	out := make([]float64, len(dense))
+	for i := range out {
+		if dmax > 0 {
+			out[i] += fuseDense * dense[i] / dmax
+		}
+		if lmax > 0 {
+			out[i] += fuseLexical * lexical[i] / lmax
+		}
+	}
+	return out
+}
+
+// minCoverage is the share of the query's (idf-weighted) content words a
+// passage must contain to count as evidence.
+const minCoverage = 0.4
+
+func (ix *Index) relevant(q []token, h Hit) bool {
+	if h.Score <= 0 {
+		return false
+	}
+	return ix.lex.coverage(q, h.Passage.Order) >= minCoverage
+}
+
+// SearchAll searches with several phrasings of one question (for example
+// the question and its German translation) and fuses the rankings by
+// reciprocal rank. A passage is relevant if it is relevant to any phrasing.
+func (ix *Index) SearchAll(ctx context.Context, queries []string, k int) ([]Hit, error) {
+	const rrfK = 60
+	fused := map[string]*Hit{}
+	seen := map[string]bool{}
+	for _, query := range queries {
+		key := strings.TrimSpace(query)
+		if key == "" || seen[key] {
+			continue
+		}
+		seen[key] = true
+		ranked, err := ix.rank(ctx, query)
+		if err != nil {
+			return nil, err
+		}
+		for r, h := range ranked {
+			f, ok := fused[h.Passage.ID]
+			if !ok {
+				f = &Hit{Passage: h.Passage}
+				fused[h.Passage.ID] = f
+			}
+			f.Score += 1 / float64(rrfK+r+1)
+			f.Relevant = f.Relevant || h.Relevant
+		}
+	}
+	if len(fused) == 0 {
+		return ix.Search(ctx, "", k)
+	}
+	out := make([]Hit, 0, len(fused))
+	for _, h := range fused {
+		out = append(out, *h)
+	}
+	sort.Slice(out, func(a, b int) bool {
+		if out[a].Score != out[b].Score {
+			return out[a].Score > out[b].Score
+		}
+		return out[a].Passage.Order < out[b].Passage.Order
+	})
+	return out[:clamp(k, len(out))], nil
+}
+
+func clamp(k, n int) int {
+	return max(0, min(k, n))
+}
+
+func maxOf(xs []float64) float64 {
+	m := 0.0
+	for _, x := range xs {
+		m = max(m, x)
+	}
+	return m
+}
+
+func isZero(v []float32) bool {
+	for _, x := range v {
+		if x != 0 {
+			return false
+		}
+	}
+	return true
+}
