@@ -1,0 +1,223 @@
+package command
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/leviathan-bot/leviathan/bot"
+	"github.com/leviathan-bot/leviathan/content"
+)
+
+// Engine is what the front ends need from the answering engine; *bot.Engine
+// implements it, tests pass fakes.
+type Engine interface {
+	Ask(ctx context.Context, req bot.Request) (bot.Answer, error)
+	Summary(ctx context.Context, section string, onText func(textSoFar string)) (bot.Answer, error)
+	Quote(ctx context.Context, topic string, n int) ([]bot.Quote, error)
+	Essay() *content.Essay
+}
+
+var _ Engine = (*bot.Engine)(nil)
+
+// Outcomes of a request, as metrics count them.
+const (
+	OutcomeOK         = "ok"
+	OutcomeFallback   = "fallback"
+	OutcomeNotCovered = "not_covered"
+	OutcomeRejected   = "rejected"
+	OutcomeError      = "error"
+)
+
+// Source is one cited passage as the source list shows it.
+type Source struct {
+	N       int
+	Label   string
+	Section string
+	Excerpt string
+}
+
+// Reply is what a front end shows for one request.
+type Reply struct {
+	// Command is the command that produced the reply.
+	Command string
+	// Text is the body: the answer with [n] citations, the quotes, the help.
+	// It is not yet sanitised or split; Messages does both.
+	Text string
+	// Notice is a one-line remark shown above the text (fallback, cut question).
+	Notice string
+	// Sources lists the passages Text cites, by number.
+	Sources []Source
+	// Ephemeral replies are meant for the asker only (help, errors).
+	Ephemeral bool
+	// Answer marks replies that get 👍/👎 buttons.
+	Answer bool
+	// Outcome is one of the Outcome constants; Fallback names why an LLM
+	// answer fell back (for metrics).
+	Outcome  string
+	Fallback string
+	Usage    *bot.Usage
+	// Question is the cleaned question (Ask) so a conversation can keep it.
+	Question string
+	// AnswerText is the engine's answer text alone, for the history of a
+	// conversation.
+	AnswerText string
+	// Err is the internal error behind an OutcomeError reply, for the log.
+	// Users only ever see Text.
+	Err error
+}
+
+// Options configure a Handler.
+type Options struct {
+	// MaxQuestion is the longest question accepted, in characters (0: no limit).
+	MaxQuestion int
+	// Quotes is how many quotes /quote shows for a topic (default 3).
+	Quotes int
+	Logger *slog.Logger
+}
+
+// Handler runs commands against an engine. It is safe for concurrent use.
+type Handler struct {
+	eng  Engine
+	opts Options
+	log  *slog.Logger
+}
+
+// NewHandler returns a Handler over eng.
+func NewHandler(eng Engine, opts Options) *Handler {
+	if opts.Quotes <= 0 {
+		opts.Quotes = 3
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Handler{eng: eng, opts: opts, log: log}
+}
+
+// Essay returns the essay the engine answers about (for autocomplete).
+func (h *Handler) Essay() *content.Essay { return h.eng.Essay() }
+
+// Apology is what users see when something failed inside.
+const Apology = "Entschuldigung, da ist bei mir etwas schiefgegangen. Bitte versuch es gleich noch einmal. " +
+	"(Sorry, something went wrong on my side. Please try again in a moment.)"
+
+// Handle runs cmd. history holds the earlier turns of the conversation
+// (Ask only); onText, if set, receives the answer text so far while a
+// language model streams it. Handle never returns an error: failures become
+// a Reply with a short message for the user and the detail in Err.
+func (h *Handler) Handle(ctx context.Context, cmd Command, history []bot.Turn, onText func(string)) Reply {
+	switch cmd.Name {
+	case Ask:
+		return h.ask(ctx, cmd.Arg, history, onText)
+	case Summary:
+		return h.summary(ctx, cmd.Arg, onText)
+	case Quote:
+		return h.quote(ctx, cmd.Arg)
+	default:
+		return HelpReply()
+	}
+}
+
+// CheckQuestion rejects a question the engine should not see: empty, or
+// longer than the limit. The message is for the user.
+func (h *Handler) CheckQuestion(q string) error {
+	q = strings.TrimSpace(q)
+	if q == "" {
+		return &bot.InputError{Msg: "Bitte stell eine Frage, zum Beispiel `/ask Was ist DOGE?` " +
+			"(Please ask a question, for example `/ask What is technofeudalism?`)"}
+	}
+	if n := utf8.RuneCountInString(q); h.opts.MaxQuestion > 0 && n > h.opts.MaxQuestion {
+		return &bot.InputError{Msg: fmt.Sprintf("Die Frage ist zu lang (%d Zeichen, höchstens %d). "+
+			"(Your question is too long: %d characters, at most %d.)", n, h.opts.MaxQuestion, n, h.opts.MaxQuestion)}
+	}
+	return nil
+}
+
+func (h *Handler) ask(ctx context.Context, q string, history []bot.Turn, onText func(string)) Reply {
+	if err := h.CheckQuestion(q); err != nil {
+		return h.failed(Ask, err)
+	}
+	a, err := h.eng.Ask(ctx, bot.Request{Question: strings.TrimSpace(q), History: history, OnText: onText})
+	if err != nil {
+		return h.failed(Ask, err)
+	}
+	return answerReply(Ask, a)
+}
+
+func (h *Handler) summary(ctx context.Context, section string, onText func(string)) Reply {
+	a, err := h.eng.Summary(ctx, strings.TrimSpace(section), onText)
+	if err != nil {
+		return h.failed(Summary, err)
+	}
+	return answerReply(Summary, a)
+}
+
+func (h *Handler) quote(ctx context.Context, topic string) Reply {
+	topic = strings.TrimSpace(topic)
+	if topic == "" {
+		return h.failed(Quote, &bot.InputError{Msg: "Wozu soll ich zitieren? Zum Beispiel `/quote DOGE` oder `/quote ¶12`. " +
+			"(What should I quote? For example `/quote Libra` or `/quote ¶12`.)"})
+	}
+	qs, err := h.eng.Quote(ctx, topic, h.opts.Quotes)
+	if err != nil {
+		return h.failed(Quote, err)
+	}
+	r := Reply{Command: Quote, Outcome: OutcomeOK, Sources: []Source{}}
+	if len(qs) == 0 {
+		r.Outcome = OutcomeNotCovered
+		r.Text = fmt.Sprintf("Zu „%s“ finde ich keine Stelle im Essay. (Nothing in the essay on that.)", topic)
+		return r
+	}
+	var b strings.Builder
+	for i, q := range qs {
+		if i > 0 {
+			b.WriteString("\n\n")
+		}
+		fmt.Fprintf(&b, "**%s** · %s\n", q.Passage.Label, q.Passage.Section)
+		for j, line := range strings.Split(strings.TrimSpace(q.Text), "\n") {
+			if j > 0 {
+				b.WriteByte('\n')
+			}
+			b.WriteString("> " + line)
+		}
+	}
+	r.Text = b.String()
+	return r
+}
+
+func answerReply(cmd string, a bot.Answer) Reply {
+	r := Reply{
+		Command: cmd, Text: a.Text, Notice: a.Notice, Answer: true, Outcome: OutcomeOK,
+		Fallback: a.Fallback, Usage: a.Usage, Question: a.Question, AnswerText: a.Text,
+		Sources: make([]Source, 0, len(a.Citations)),
+	}
+	switch {
+	case a.Fallback != "":
+		r.Outcome = OutcomeFallback
+	case !a.Covered:
+		r.Outcome = OutcomeNotCovered
+	}
+	for _, c := range a.Citations {
+		r.Sources = append(r.Sources, Source{N: c.N, Label: c.Label, Section: c.Section, Excerpt: Excerpt(c.Text, 90)})
+	}
+	return r
+}
+
+// failed turns an error into a reply: an *bot.InputError's message is shown
+// as it is, anything else as an apology (the detail stays in Err).
+func (h *Handler) failed(cmd string, err error) Reply {
+	var in *bot.InputError
+	if errors.As(err, &in) {
+		return Reply{Command: cmd, Text: in.Msg, Ephemeral: true, Outcome: OutcomeRejected}
+	}
+	return ErrorReply(cmd, err)
+}
+
+// ErrorReply is the reply for an internal failure.
+func ErrorReply(cmd string, err error) Reply {
+	return Reply{Command: cmd, Text: Apology, Ephemeral: true, Outcome: OutcomeError, Err: err}
+}
