@@ -1,21 +1,161 @@
 package bot
 
 import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/leviathan-bot/leviathan/content"
 	"github.com/leviathan-bot/leviathan/retrieval"
 )
 
-// CleanQuestion validates and normalizes user text (stub: see issue 2).
-func CleanQuestion(s string) (q, notice string, err error) {
-	if s == "" {
-		return "", "", &InputError{Msg: "empty question"}
-	}
-	return s, "", nil
-}
+// How an extractive answer is put together: sentences come from the best
+// few relevant passages only (later hits are mostly noise), and an answer
+// quotes two to four of them.
+const (
+	answerPassages     = 3
+	minAnswerSentences = 2
+	maxAnswerSentences = 4
+)
 
+// notCovered is the answer when nothing in the essay is relevant: it says
+// so plainly, in the question's language, and cites nothing, rather than
+// quoting the nearest noise.
 func (e *Engine) notCovered(q string) Answer {
-	return Answer{Mode: ModeExtractive, Text: "Dazu steht nichts im Essay."}
+	text := "Dazu steht nichts im Essay. Er handelt von Trump, Big Tech und dem „Technofeudalismus“ – frag mich etwas dazu, zum Beispiel: Was versteht der Autor unter Technofeudalismus?"
+	if !isGerman(q) {
+		text = "The essay doesn't cover that. It is about Trump, Big Tech and \"technofeudalism\" – ask me something about those, for example: what does the author mean by technofeudalism?"
+	}
+	return Answer{Mode: ModeExtractive, Text: text, Citations: []Citation{}}
 }
 
+// candidate is a sentence considered for an answer.
+type candidate struct {
+	analyzed
+	score float64
+}
+
+// answerExtractive quotes the sentences of the top relevant passages that
+// best match the question, in essay order, each cited by passage.
 func (e *Engine) answerExtractive(q string, hits []retrieval.Hit) Answer {
-	return Answer{Mode: ModeExtractive, Covered: true}
+	ix := indexOf(e.essay)
+	qry := ix.query(q)
+	var cands []candidate
+	used := 0
+	for _, h := range hits {
+		if !h.Relevant || used == answerPassages {
+			continue
+		}
+		// Later passages count for less: retrieval ranked them lower.
+		rank := 1 - 0.15*float64(used)
+		used++
+		prev := 0.0
+		for _, s := range ix.sentences(h.Passage) {
+			own := ix.score(qry, s)
+			// A sentence right after a matching one often explains it
+			// ("… den ich als »Technofeudalismus« bezeichnet habe. Indem
+			// große Unternehmen …"), so it inherits some of its score.
+			cands = append(cands, candidate{analyzed: s, score: rank * (own + 0.4*prev)})
+			prev = own
+		}
+	}
+	if len(cands) == 0 {
+		return e.notCovered(q)
+	}
+	picked := pickSentences(cands)
+	var b strings.Builder
+	if !isGerman(q) {
+		b.WriteString("From the essay (German original):\n")
+	}
+	cites := newCiter()
+	for i, c := range picked {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		fmt.Fprintf(&b, "%s [%d]", c.Text, cites.number(c.Passage))
+	}
+	return Answer{Mode: ModeExtractive, Text: b.String(), Citations: cites.list, Covered: true}
+}
+
+// pickSentences chooses two to four sentences: the best, the others that
+// score at least 40% of it, and — if that leaves one — the next best or,
+// when nothing else matches, its neighbour. They are returned in essay
+// order.
+func pickSentences(cands []candidate) []candidate {
+	order := slices.Clone(cands)
+	slices.SortStableFunc(order, func(a, b candidate) int {
+		switch {
+		case a.score > b.score:
+			return -1
+		case a.score < b.score:
+			return 1
+		}
+		return 0
+	})
+	best := order[0].score
+	var picked []candidate
+	for _, c := range order {
+		if len(picked) == maxAnswerSentences {
+			break
+		}
+		if len(picked) < minAnswerSentences && c.score > 0 || best > 0 && c.score >= 0.4*best {
+			picked = append(picked, c)
+		}
+	}
+	if len(picked) < minAnswerSentences {
+		// Nothing matched by wording (retrieval found the passages by
+		// meaning): quote the top passage's opening.
+		if len(picked) == 0 {
+			picked = append(picked, cands[0])
+		}
+		if n, ok := neighbour(cands, picked[0]); ok {
+			picked = append(picked, n)
+		}
+	}
+	slices.SortFunc(picked, func(a, b candidate) int {
+		if a.Passage.Order != b.Passage.Order {
+			return a.Passage.Order - b.Passage.Order
+		}
+		return a.Index - b.Index
+	})
+	return picked
+}
+
+// neighbour returns the sentence after c in its passage, or the one before.
+func neighbour(cands []candidate, c candidate) (candidate, bool) {
+	var before *candidate
+	for i := range cands {
+		o := cands[i]
+		if o.Passage.ID != c.Passage.ID {
+			continue
+		}
+		if o.Index == c.Index+1 {
+			return o, true
+		}
+		if o.Index == c.Index-1 {
+			before = &cands[i]
+		}
+	}
+	if before != nil {
+		return *before, true
+	}
+	return candidate{}, false
+}
+
+// citer numbers passages in the order an answer first cites them.
+type citer struct {
+	byID map[string]int
+	list []Citation
+}
+
+func newCiter() *citer { return &citer{byID: map[string]int{}, list: []Citation{}} }
+
+func (c *citer) number(p content.Passage) int {
+	if n, ok := c.byID[p.ID]; ok {
+		return n
+	}
+	n := len(c.list) + 1
+	c.byID[p.ID] = n
+	c.list = append(c.list, Citation{N: n, ID: p.ID, Label: p.Label, Section: p.Section, Kind: p.Kind, Text: p.Text})
+	return n
 }

@@ -2,12 +2,89 @@ package bot
 
 import (
 	"context"
-	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/leviathan-bot/leviathan/content"
 )
+
+// DefaultQuotes is how many quotes Quote returns when n is not positive.
+const DefaultQuotes = 3
+
+// A passage this short is quoted whole; from a longer one, only the
+// sentence that best matches the topic, which is what someone asking for a
+// quote wants to paste.
+const wholePassageRunes = 320
 
 // Quote returns up to n verbatim quotes for a topic, best first, or the one
 // passage a label names ("¶12", "Fn1"). Quotes are never generated: the text
-// comes from the store. An unknown label is an *InputError. (stub: issue 2)
+// comes from the store. An unknown label is an *InputError; a topic that
+// nothing in the essay matches gives an empty list, not an error.
 func (e *Engine) Quote(ctx context.Context, topic string, n int) ([]Quote, error) {
-	return nil, errors.New("not implemented")
+	t, _, err := CleanQuestion(topic)
+	if err != nil {
+		return nil, &InputError{Msg: "Name a topic or a passage label to quote, for example \"Technofeudalismus\" or \"¶7\"."}
+	}
+	if n <= 0 {
+		n = DefaultQuotes
+	}
+	if content.LooksLikeLabel(t) {
+		p, ok := e.essay.Lookup(t)
+		if !ok {
+			return nil, &InputError{Msg: fmt.Sprintf("There is no passage %q. Labels run %s; 'leviathan passages' lists them.", t, e.labelRange())}
+		}
+		return []Quote{{Passage: p, Text: p.Text, Score: 1}}, nil
+	}
+	hits, err := e.retriever.Search(ctx, t, max(n, e.topK))
+	if err != nil {
+		return nil, fmt.Errorf("couldn't search the essay: %w", err)
+	}
+	ix := indexOf(e.essay)
+	qry := ix.query(t)
+	quotes := []Quote{}
+	for _, h := range hits {
+		if len(quotes) == n {
+			break
+		}
+		if !h.Relevant {
+			continue
+		}
+		q := Quote{Passage: h.Passage, Text: h.Passage.Text, Score: h.Score}
+		if len([]rune(h.Passage.Text)) > wholePassageRunes {
+			bestScore := 0.0
+			for _, s := range ix.sentences(h.Passage) {
+				if sc := ix.score(qry, s); sc > bestScore {
+					bestScore, q.Text = sc, s.Text
+				}
+			}
+		}
+		quotes = append(quotes, q)
+	}
+	return quotes, nil
+}
+
+// labelRange describes the labels there are: "¶1–¶22, Fn1–Fn3, Kolophon".
+func (e *Engine) labelRange() string {
+	var body, notes, other []string
+	for _, p := range e.essay.Passages {
+		switch {
+		case strings.HasPrefix(p.Label, "¶"):
+			body = append(body, p.Label)
+		case p.Kind == content.KindFootnote:
+			notes = append(notes, p.Label)
+		default:
+			other = append(other, p.Label)
+		}
+	}
+	var parts []string
+	for _, g := range [][]string{body, notes} {
+		switch len(g) {
+		case 0:
+		case 1:
+			parts = append(parts, g[0])
+		default:
+			parts = append(parts, g[0]+"–"+g[len(g)-1])
+		}
+	}
+	return strings.Join(append(parts, other...), ", ")
 }

@@ -1,0 +1,67 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/leviathan-bot/leviathan/content"
+)
+
+func TestSummaryWholeEssay(t *testing.T) {
+	e := newTestEngine(t, newFakeRetriever())
+	a, err := e.Summary(context.Background(), "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkCited(t, a)
+	for _, s := range e.Essay().Sections {
+		has := strings.Contains(a.Text, "**"+s+"**")
+		if has == (s == content.NotesSection) {
+			t.Errorf("section %q heading present: %v", s, has)
+		}
+	}
+	for _, c := range a.Citations {
+		if c.Kind != content.KindBody {
+			t.Errorf("summary cites %s (%s): only the argument's own text is summarized", c.Label, c.Kind)
+		}
+	}
+}
+
+func TestSummarySection(t *testing.T) {
+	e := newTestEngine(t, newFakeRetriever())
+	a, err := e.Summary(context.Background(), "tech-oligarchen", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkCited(t, a)
+	if a.Question != "Tech-Oligarchen an der Macht" {
+		t.Errorf("Question = %q, want the heading as written", a.Question)
+	}
+	if len(a.Citations) == 0 {
+		t.Fatal("no citations")
+	}
+	for _, c := range a.Citations {
+		if c.Section != "Tech-Oligarchen an der Macht" {
+			t.Errorf("section summary cites %s from %q", c.Label, c.Section)
+		}
+	}
+	if n := len(citeRe.FindAllString(a.Text, -1)); n < 3 {
+		t.Errorf("section summary has %d sentences, want at least 3", n)
+	}
+}
+
+func TestSummaryUnknownSection(t *testing.T) {
+	e := newTestEngine(t, newFakeRetriever())
+	for _, s := range []string{"Fußball", "Anmerkungen"} {
+		_, err := e.Summary(context.Background(), s, nil)
+		var ie *InputError
+		if !errors.As(err, &ie) {
+			t.Fatalf("%s: err = %v, want *InputError", s, err)
+		}
+		if !strings.Contains(ie.Msg, "Tech-Oligarchen an der Macht") {
+			t.Errorf("%s: message does not list the sections: %q", s, ie.Msg)
+		}
+	}
+}
