@@ -21,7 +21,7 @@ contradiction widerspruch contradict
 crypto krypto crypto bitcoin
 currency wahrung currenc =money =geld
 bank =bank =banken =banks notenbank
-translation ubersetz translat =ub
+translation ubersetz ubertrag translat =ub
 publication erschien erschein publish veroffentlich appear
 billionaire milliardar billionair =rich reiche
 oligarch oligarch plutocra

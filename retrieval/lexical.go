@@ -108,13 +108,13 @@ func (lx *lexicon) bm25(q []token) []float64 {
 
 // coverage says how much of the query passage i accounts for: the
 // idf-weighted share of the query's content words that the passage
-// contains, by stem, by concept, or (for words of six letters or more) by
-// most of their character trigrams, which catches cognates and compound
+// contains, by stem, by concept, or by
+// most of their character trigrams (for words of seven letters or more), which catches cognates and compound
 // parts ("technofeudalism" in "Technofeudalismus", "Richtlinie" in
 // "Kartellrichtlinien"). A word no passage contains weighs the most, so a
 // question about football or recipes is poorly covered by every passage
 // however many function words it shares with the essay.
-func (lx *lexicon) coverage(q []token, i int) float64 {
+func (lx *lexicon) coverage(q []token, i int) (share float64, words int) {
 	var have, want float64
 	seen := map[string]bool{}
 	for _, t := range q {
@@ -132,18 +132,19 @@ func (lx *lexicon) coverage(q []token, i int) float64 {
 				}
 			}
 		}
-		if !matched && len(t.phon) >= 6 && lx.gramShare(t.phon, i) >= 0.75 {
+		if !matched && len(t.phon) >= 7 && lx.gramShare(t.phon, i) >= 0.8 {
 			matched = true
 		}
 		want += w
 		if matched {
 			have += w
+			words++
 		}
 	}
 	if want == 0 {
-		return 0
+		return 0, 0
 	}
-	return have / want
+	return have / want, words
 }
 
 // gramShare is the largest share of a word's trigrams that one word of

@@ -5,10 +5,13 @@ import "strings"
 // stopwords are function words of German and English, plus the words people
 // use to ask about a text ("author", "essay", "meint", "sagt") that say
 // nothing about which passage answers: they would otherwise count as
-// unmatched content and make every question look off-topic.
+// unmatched content and make every question look off-topic. A few everyday
+// words of time and request ("letzten Jahr", "tomorrow", "gib mir") join
+// them: they carry no topic, and matching them would make a question about
+// last year's football league look like evidence.
 var stopwords = func() map[string]bool {
 	m := map[string]bool{}
-	for _, list := range []string{germanStop, englishStop, questionStop} {
+	for _, list := range []string{germanStop, englishStop, questionStop, commonVerbs} {
 		for _, w := range strings.Fields(list) {
 			m[w] = true
 			m[fold(w)] = true
@@ -48,4 +51,17 @@ cedric meint meinen gemeint mean means meant sagt sagen gesagt say says said sch
 written erklärt explain explains explained beschreibt describe describes described argumentiert argue argues argued
 behauptet claim claims laut according think thinks denkt sieht see sees view views welche which warum why wie how
 bedeutet meaning deutet mention mentions mentioned erwähnt nennt name named names nennen call calls called
-bezeichnet refer refers referred passage absatz paragraph stelle steht stand stands`
+bezeichnet refer refers referred passage absatz paragraph stelle steht stand stands
+jahr jahre jahren letzten letzte letzter letztes year years last next morgen tomorrow today gestern yesterday
+bitte please gib give tell erzähl erzähle zeig show`
+
+// commonVerbs are frequent everyday verbs in their usual forms. They occur
+// in the essay too ("gewonnen werden soll") but say nothing about its
+// topic, so a question about who won the league must not find evidence in
+// them.
+const commonVerbs = `gewinnen gewinnt gewann gewonnen win wins won winning machen macht machte gemacht make makes made
+geben gibt gab gegeben gives gave given kommen kommt kam gekommen come comes came gehen geht ging gegangen go goes went
+gone stehen steht stand gestanden sehen sieht sah gesehen lassen lässt ließ gelassen finden findet fand gefunden find
+finds found bleiben bleibt blieb geblieben nehmen nimmt nahm genommen take takes took taken tun tut tat getan get gets
+got bekommen bekommt bekam put puts kaufen kauft buy buys bought spielen spielt spielte play plays played fix fixes
+repair reparieren kochen koch cook cooks backen bake`

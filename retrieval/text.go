@@ -50,9 +50,13 @@ func tokenize(text string) []token {
 		t := token{folded: f, phon: phonetic(f)}
 		de := stemGerman(w)
 		en := english.Stem(f, true)
-		t.stems = append(t.stems, de)
-		if en != de {
-			t.stems = append(t.stems, en)
+		// A German stem cut from an English word (or the reverse) can
+		// collide with an unrelated short stem ("site" gives "sit"): a
+		// stem shorter than four letters counts only if it is the word.
+		for _, s := range []string{de, en} {
+			if (len(s) >= 4 || s == f) && !containsString(t.stems, s) {
+				t.stems = append(t.stems, s)
+			}
 		}
 		t.concepts = conceptsOf(f)
 		out = append(out, t)
