@@ -12,18 +12,26 @@ type subcommand struct {
 	run               func(m *Main, ctx context.Context, args []string) int
 }
 
-// subcommands, in the order help lists them.
-var subcommands = []subcommand{
-	{"ask", "[flags] QUESTION", "answer a question with cited passages", (*Main).runAsk},
-	{"search", "[flags] QUERY", "list the passages that best match a query", (*Main).runSearch},
-	{"quote", "[flags] TOPIC|LABEL", "quote passages verbatim (a topic, or a label such as ¶12)", (*Main).runQuote},
-	{"summary", "[flags] [SECTION]", "summarize the essay or one section", (*Main).runSummary},
-	{"passages", "[flags]", "list passage labels and sections", (*Main).runPassages},
-	{"index", "[flags]", "build the vector store (rebuild with --rebuild)", (*Main).runIndex},
-	{"chat", "[flags]", "local console: ask like on Discord, without a token", (*Main).runChat},
-	{"serve", "[flags]", "run the Discord bot (needs DISCORD_TOKEN)", (*Main).runServe},
-	{"healthcheck", "[flags]", "probe a running serve's /healthz (for container health checks)", (*Main).runHealthcheck},
-	{"version", "", "print the version", (*Main).runVersion},
+// subcommands, in the order help lists them. It is filled in init, not in
+// its declaration: the run methods call parse, which reads subcommands, and
+// Go rejects that cycle in a package-level initializer.
+var subcommands []subcommand
+
+func init() { subcommands = subcommandList() }
+
+func subcommandList() []subcommand {
+	return []subcommand{
+		{"ask", "[flags] QUESTION", "answer a question with cited passages", (*Main).runAsk},
+		{"search", "[flags] QUERY", "list the passages that best match a query", (*Main).runSearch},
+		{"quote", "[flags] TOPIC|LABEL", "quote passages verbatim (a topic, or a label such as ¶12)", (*Main).runQuote},
+		{"summary", "[flags] [SECTION]", "summarize the essay or one section", (*Main).runSummary},
+		{"passages", "[flags]", "list passage labels and sections", (*Main).runPassages},
+		{"index", "[flags]", "build the vector store (rebuild with --rebuild)", (*Main).runIndex},
+		{"chat", "[flags]", "local console: ask like on Discord, without a token", (*Main).runChat},
+		{"serve", "[flags]", "run the Discord bot (needs DISCORD_TOKEN)", (*Main).runServe},
+		{"healthcheck", "[flags]", "probe a running serve's /healthz (for container health checks)", (*Main).runHealthcheck},
+		{"version", "", "print the version", (*Main).runVersion},
+	}
 }
 
 // Run runs the subcommand named by args[0] and returns the exit code.
