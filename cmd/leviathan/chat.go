@@ -1,6 +1,32 @@
 package main
 
-import "context"
+import (
+	"context"
+	"fmt"
 
-// runChat runs the local console (stub: issue 4).
-func (m *Main) runChat(ctx context.Context, args []string) int { return exitError }
+	"github.com/leviathan-bot/leviathan/bot/command"
+	"github.com/leviathan-bot/leviathan/bot/console"
+)
+
+// runChat runs the local console: the Discord bot's commands on a terminal,
+// without a token.
+func (m *Main) runChat(ctx context.Context, args []string) int {
+	cfg, _, log, code, ok := m.parse("chat", args, nil)
+	if !ok {
+		return code
+	}
+	eng, _, err := openEngine(ctx, cfg, log, false)
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "leviathan chat: %v\n", err)
+		return exitError
+	}
+	c := &console.Console{
+		Handler: command.NewHandler(eng, command.Options{MaxQuestion: cfg.MaxQuestion, Logger: log}),
+		In:      m.Stdin, Out: m.Stdout, Log: log, Prompt: "> ",
+	}
+	if err := c.Run(ctx); err != nil {
+		fmt.Fprintf(m.Stderr, "leviathan chat: %v\n", err)
+		return exitError
+	}
+	return exitOK
+}

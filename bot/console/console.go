@@ -1,0 +1,144 @@
+// Package console is Leviathan's local console: a read-eval-print loop on a
+// terminal that takes the same commands as the Discord bot (/ask, /summary,
+// /quote, /help, or a plain question, with follow-ups) through the same
+// command handling, and prints what Discord would show, source list and
+// message splits included. It is how someone tries the bot without a token.
+package console
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/leviathan-bot/leviathan/bot"
+	"github.com/leviathan-bot/leviathan/bot/command"
+)
+
+// MaxTurns is how many earlier turns a follow-up carries; older ones are
+// dropped, as on Discord where the reply chain is bounded too.
+const MaxTurns = 8
+
+// Console runs the loop. Its fields are its outside world.
+type Console struct {
+	Handler *command.Handler
+	In      io.Reader
+	Out     io.Writer
+	Log     *slog.Logger
+	// Prompt is printed before each line read (empty: none).
+	Prompt string
+}
+
+// Run reads commands until /quit, end of input or ctx is done. Only an
+// error reading input or writing output ends it with an error; failures of
+// a question are shown like Discord shows them, and the loop goes on.
+func (c *Console) Run(ctx context.Context) error {
+	log := c.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	w := &errWriter{w: c.Out}
+	sc := bufio.NewScanner(c.In)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	fmt.Fprintln(w, "Leviathan – frag zum Essay „Zerbrechlicher Leviathan“. /help zeigt, was geht; /quit beendet. (Ask about the essay; /help, /quit.)")
+	var history []bot.Turn
+	lines := make(chan string)
+	readErr := make(chan error, 1)
+	// Reading runs in its own goroutine so that a cancelled ctx ends the
+	// loop even while the terminal waits for a line.
+	go func() {
+		defer close(lines)
+		for sc.Scan() {
+			select {
+			case lines <- sc.Text():
+			case <-ctx.Done():
+				return
+			}
+		}
+		readErr <- sc.Err()
+	}()
+	for {
+		if c.Prompt != "" {
+			fmt.Fprint(w, c.Prompt)
+		}
+		var line string
+		select {
+		case <-ctx.Done():
+			fmt.Fprintln(w)
+			return w.err
+		case l, ok := <-lines:
+			if !ok {
+				fmt.Fprintln(w)
+				if err := <-readErr; err != nil {
+					return fmt.Errorf("couldn't read the input: %w", err)
+				}
+				return w.err
+			}
+			line = l
+		}
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		cmd := command.Parse(line)
+		switch cmd.Name {
+		case command.Quit:
+			return w.err
+		case command.Reset:
+			history = nil
+			fmt.Fprintln(w, "(Neues Gespräch. / New conversation.)")
+			continue
+		}
+		r := c.Handler.Handle(ctx, cmd, history, nil)
+		if r.Err != nil {
+			log.Error("couldn't answer", "command", r.Command, "err", r.Err)
+		}
+		Print(w, r)
+		if cmd.Name == command.Ask && r.Answer {
+			history = append(history, bot.Turn{Question: r.Question, Answer: r.AnswerText})
+			if len(history) > MaxTurns {
+				history = history[len(history)-MaxTurns:]
+			}
+		}
+		if w.err != nil {
+			return w.err
+		}
+	}
+}
+
+// Print writes r as Discord would show it: each message of the split, a
+// line between messages, a note when only the asker would see it, and the
+// feedback buttons under answers.
+func Print(w io.Writer, r command.Reply) {
+	if r.Ephemeral {
+		fmt.Fprintln(w, "(nur für dich sichtbar / only you can see this)")
+	}
+	for i, m := range r.Messages(command.MessageLimit) {
+		if i > 0 {
+			fmt.Fprintln(w, "───── (nächste Nachricht / next message) ─────")
+		}
+		fmt.Fprintln(w, m)
+	}
+	if r.Answer {
+		fmt.Fprintln(w, "[👍] [👎]")
+	}
+	fmt.Fprintln(w)
+}
+
+// errWriter remembers the first write error so the loop can stop on it.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	if err != nil {
+		e.err = fmt.Errorf("couldn't write the output: %w", err)
+	}
+	return n, err
+}
