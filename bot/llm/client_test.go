@@ -1,0 +1,305 @@
+package llm
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/leviathan-bot/leviathan/bot"
+	"github.com/leviathan-bot/leviathan/bot/llm/llmtest"
+)
+
+// newClient returns a client of the fake whose retry waits are recorded,
+// not slept.
+func newClient(t *testing.T, s *llmtest.Server, cfg Config) (*Client, *[]time.Duration) {
+	t.Helper()
+	cfg.BaseURL = s.BaseURL()
+	if cfg.Model == "" {
+		cfg.Model = "fake-model"
+	}
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	waits := &[]time.Duration{}
+	c.retry.sleep = func(ctx context.Context, d time.Duration) error {
+		mu.Lock()
+		defer mu.Unlock()
+		*waits = append(*waits, d)
+		return ctx.Err()
+	}
+	return c, waits
+}
+
+var msgs = []bot.Message{{Role: "system", Content: "sys"}, {Role: "user", Content: "Was ist Technofeudalismus?"}}
+
+func reason(err error) string {
+	var le *bot.LLMError
+	if errors.As(err, &le) {
+		return le.Reason
+	}
+	return "not an LLMError: " + err.Error()
+}
+
+func TestNewRejectsMalformedBaseURL(t *testing.T) {
+	for _, u := range []string{"localhost:11434", "ftp://x/v1", "http://host/api", "http://%zz/v1"} {
+		if _, err := New(Config{Model: "m", BaseURL: u}); err == nil || !strings.Contains(err.Error(), "base URL") {
+			t.Errorf("New(%q) = %v, want a base URL error", u, err)
+		}
+	}
+	if _, err := New(Config{Model: "m", BaseURL: "http://localhost:11434/v1/"}); err != nil {
+		t.Errorf("a good base URL: %v", err)
+	}
+}
+
+func TestCompleteSendsTheRequestAndReadsUsage(t *testing.T) {
+	s := llmtest.New(t)
+	s.Push(llmtest.Reply{Text: "Eine Antwort [1]."})
+	c, _ := newClient(t, s, Config{APIKey: "sk-test", MaxCompletionTokens: 321})
+	got, err := c.Complete(t.Context(), msgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Text != "Eine Antwort [1]." || got.Usage.PromptTokens == 0 || got.Usage.TotalTokens != got.Usage.PromptTokens+got.Usage.CompletionTokens {
+		t.Errorf("got %+v", got)
+	}
+	reqs := s.Requests()
+	if len(reqs) != 1 {
+		t.Fatalf("%d requests, want 1", len(reqs))
+	}
+	r := reqs[0]
+	if r.Header.Get("Authorization") != "Bearer sk-test" {
+		t.Errorf("Authorization = %q", r.Header.Get("Authorization"))
+	}
+	if r.Chat.Model != "fake-model" || r.Chat.MaxCompletionTokens != 321 || r.Chat.Stream || len(r.Chat.Messages) != 2 ||
+		r.Chat.Messages[1].Content != msgs[1].Content || r.Chat.Messages[0].Role != "system" {
+		t.Errorf("request = %+v", r.Chat)
+	}
+}
+
+func TestStreamDeliversDeltasAndUsage(t *testing.T) {
+	s := llmtest.New(t)
+	s.Push(llmtest.Reply{Text: "Der Autor meint damit eine neue Ordnung [2]."})
+	c, _ := newClient(t, s, Config{})
+	var deltas []string
+	got, err := c.Stream(t.Context(), msgs, func(d string) { deltas = append(deltas, d) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Text != "Der Autor meint damit eine neue Ordnung [2]." || strings.Join(deltas, "") != got.Text || len(deltas) < 5 {
+		t.Errorf("text %q from %d deltas %q", got.Text, len(deltas), deltas)
+	}
+	if got.Usage.PromptTokens == 0 || got.Usage.CompletionTokens == 0 {
+		t.Errorf("usage = %+v, want the stream's usage chunk", got.Usage)
+	}
+	chat := s.ChatRequests()[0]
+	if !chat.Stream || chat.StreamOptions == nil || !chat.StreamOptions.IncludeUsage {
+		t.Errorf("stream request = %+v, want stream with include_usage", chat)
+	}
+}
+
+func TestStreamWithoutStreamOptionsSupport(t *testing.T) {
+	s := llmtest.New(t)
+	s.Push(llmtest.Reply{Status: 400, Body: `{"error":{"message":"unknown field: stream_options","type":"invalid_request_error"}}`},
+		llmtest.Reply{Text: "ok [1]", NoUsage: true}, llmtest.Reply{Text: "again [1]", NoUsage: true})
+	c, _ := newClient(t, s, Config{})
+	for range 2 {
+		if got, err := c.Stream(t.Context(), msgs, nil); err != nil || !strings.HasSuffix(got.Text, "[1]") {
+			t.Fatalf("Stream = %+v, %v", got, err)
+		}
+	}
+	chats := s.ChatRequests()
+	if len(chats) != 3 || chats[0].StreamOptions == nil || chats[1].StreamOptions != nil || chats[2].StreamOptions != nil {
+		t.Errorf("want stream_options asked once, then never: %d requests", len(chats))
+	}
+}
+
+func TestRetries(t *testing.T) {
+	tests := []struct {
+		name       string
+		retries    int
+		replies    []llmtest.Reply
+		wantErr    string // reason; "" = success
+		wantCalls  int
+		wantWaits  []time.Duration // nil: do not check exact values
+		checkWaits int
+	}{
+		{"429 then success honours Retry-After", 2,
+			[]llmtest.Reply{{Status: 429, RetryAfter: "3"}, {Text: "ok [1]"}}, "", 2, []time.Duration{3 * time.Second}, 1},
+		{"500 twice then success backs off", 2,
+			[]llmtest.Reply{{Status: 500}, {Status: 503}, {Text: "ok [1]"}}, "", 3, nil, 2},
+		{"429 exhausted", 1,
+			[]llmtest.Reply{{Status: 429, RetryAfter: "1"}, {Status: 429, RetryAfter: "1"}}, bot.ReasonRateLimited, 2, nil, 1},
+		{"500 exhausted", 2,
+			[]llmtest.Reply{{Status: 500}, {Status: 500}, {Status: 500}}, bot.ReasonServerError, 3, nil, 2},
+		{"Retry-After too long gives up at once", 2,
+			[]llmtest.Reply{{Status: 429, RetryAfter: "3600"}}, bot.ReasonRateLimited, 1, nil, 0},
+		{"no retries", 0,
+			[]llmtest.Reply{{Status: 502}}, bot.ReasonServerError, 1, nil, 0},
+		{"400 is not retried", 3,
+			[]llmtest.Reply{{Status: 400}}, bot.ReasonBadResponse, 1, nil, 0},
+	}
+	for _, tc := range tests {
+		for _, stream := range []bool{false, true} {
+			name := tc.name
+			if stream {
+				name += " (stream)"
+			}
+			t.Run(name, func(t *testing.T) {
+				s := llmtest.New(t)
+				s.Push(tc.replies...)
+				c, waits := newClient(t, s, Config{Retries: tc.retries})
+				var err error
+				if stream {
+					_, err = c.Stream(t.Context(), msgs, nil)
+				} else {
+					_, err = c.Complete(t.Context(), msgs)
+				}
+				switch {
+				case tc.wantErr == "" && err != nil:
+					t.Fatalf("err = %v", err)
+				case tc.wantErr != "" && (err == nil || reason(err) != tc.wantErr):
+					t.Fatalf("err = %v, want reason %s", err, tc.wantErr)
+				}
+				if n := len(s.ChatRequests()); n != tc.wantCalls {
+					t.Errorf("%d calls, want %d", n, tc.wantCalls)
+				}
+				if len(*waits) != tc.checkWaits {
+					t.Errorf("waits %v, want %d", *waits, tc.checkWaits)
+				}
+				if tc.wantWaits != nil && !equalDurations(*waits, tc.wantWaits) {
+					t.Errorf("waits %v, want %v", *waits, tc.wantWaits)
+				}
+				for _, w := range *waits {
+					if w <= 0 || w > maxRetryWait {
+						t.Errorf("wait %v out of range", w)
+					}
+				}
+				// Every attempt sent the same body.
+				reqs := s.Requests()
+				for _, r := range reqs[1:] {
+					if string(r.Body) != string(reqs[0].Body) {
+						t.Errorf("a retry sent another body")
+					}
+				}
+			})
+		}
+	}
+}
+
+func equalDurations(a, b []time.Duration) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func TestFailuresAreClassified(t *testing.T) {
+	tests := []struct {
+		name  string
+		reply llmtest.Reply
+		want  string
+	}{
+		{"garbage JSON", llmtest.Reply{Body: `{"choices": [{"message": {"content": "unterminated`}, bot.ReasonBadResponse},
+		{"HTML error page", llmtest.Reply{Status: 502, Body: "<html>Bad Gateway</html>"}, bot.ReasonServerError},
+		{"empty answer", llmtest.Reply{Text: ""}, bot.ReasonEmptyAnswer},
+		{"blank answer", llmtest.Reply{Text: "  \n"}, bot.ReasonEmptyAnswer},
+		{"no choices", llmtest.Reply{Body: `{"id":"x","object":"chat.completion","choices":[]}`}, bot.ReasonBadResponse},
+		{"hang past the timeout", llmtest.Reply{Hang: true}, bot.ReasonTimeout},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := llmtest.New(t)
+			s.Push(tc.reply)
+			c, _ := newClient(t, s, Config{Timeout: 300 * time.Millisecond})
+			_, err := c.Complete(t.Context(), msgs)
+			if err == nil || reason(err) != tc.want {
+				t.Fatalf("err = %v, want %s", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestStreamFailuresAreClassified(t *testing.T) {
+	tests := []struct {
+		name      string
+		reply     llmtest.Reply
+		want      string
+		wantDelta bool
+	}{
+		{"cut mid-answer", llmtest.Reply{Text: "Der Autor sagt, dass die Plattformen", CutAfter: 3}, bot.ReasonStreamCut, true},
+		{"garbage chunk", llmtest.Reply{Status: 200, Body: "data: {\"choices\": [ garbage\n\n"}, bot.ReasonBadResponse, false},
+		{"empty answer", llmtest.Reply{Text: ""}, bot.ReasonEmptyAnswer, false},
+		{"hang past the timeout", llmtest.Reply{Hang: true}, bot.ReasonTimeout, false},
+		{"server error", llmtest.Reply{Status: 500}, bot.ReasonServerError, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := llmtest.New(t)
+			s.Push(tc.reply)
+			c, _ := newClient(t, s, Config{Timeout: 300 * time.Millisecond})
+			var got strings.Builder
+			_, err := c.Stream(t.Context(), msgs, func(d string) { got.WriteString(d) })
+			if err == nil || reason(err) != tc.want {
+				t.Fatalf("err = %v, want %s", err, tc.want)
+			}
+			if tc.wantDelta != (got.Len() > 0) {
+				t.Errorf("deltas %q", got.String())
+			}
+		})
+	}
+}
+
+func TestUnreachable(t *testing.T) {
+	// A port that was just free: nothing listens there.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	c, err := New(Config{Model: "m", BaseURL: "http://" + addr + "/v1", Retries: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Complete(t.Context(), msgs)
+	if reason(err) != bot.ReasonUnreachable {
+		t.Errorf("Complete: %v, want unreachable", err)
+	}
+	_, err = c.Stream(t.Context(), msgs, nil)
+	if reason(err) != bot.ReasonUnreachable {
+		t.Errorf("Stream: %v, want unreachable", err)
+	}
+}
+
+func TestCallerCancellation(t *testing.T) {
+	s := llmtest.New(t)
+	s.Push(llmtest.Reply{Hang: true})
+	c, _ := newClient(t, s, Config{})
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := c.Complete(ctx, msgs); reason(err) != bot.ReasonCanceled {
+		t.Errorf("err = %v, want canceled", err)
+	}
+}
+
+func TestHTTPClientIsNotModified(t *testing.T) {
+	hc := &http.Client{Timeout: time.Minute}
+	if _, err := New(Config{Model: "m", HTTPClient: hc}); err != nil {
+		t.Fatal(err)
+	}
+	if hc.Transport != nil {
+		t.Error("New changed the caller's http.Client")
+	}
+}
