@@ -1,0 +1,153 @@
+package ops
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/leviathan-bot/leviathan/bot"
+	"github.com/leviathan-bot/leviathan/bot/discord"
+)
+
+var _ discord.Metrics = (*Metrics)(nil)
+
+// answerBuckets span a cache-warm extractive answer (about 10 ms) to a slow
+// local model streaming a long answer (a minute); the default buckets stop
+// at 10 s, where LLM answers only begin.
+var answerBuckets = []float64{0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 45, 60}
+
+// Metrics records what the bot does as Prometheus series. Its methods are
+// safe for concurrent use, and a nil *Metrics records nothing.
+type Metrics struct {
+	reg        *prometheus.Registry
+	questions  *prometheus.CounterVec
+	answerSecs *prometheus.HistogramVec
+	fallbacks  *prometheus.CounterVec
+	tokens     *prometheus.CounterVec
+	feedback   *prometheus.CounterVec
+	reconnects prometheus.Counter
+}
+
+// NewMetrics returns Metrics on a fresh registry that also carries the Go
+// runtime and process collectors.
+func NewMetrics() *Metrics {
+	m := &Metrics{
+		reg: prometheus.NewRegistry(),
+		questions: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "leviathan_questions_total",
+			Help: "Questions handled, by command (ask, summary, quote, help, mention, followup) and outcome (ok, fallback, not_covered, rejected, cooldown, error).",
+		}, []string{"command", "outcome"}),
+		answerSecs: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "leviathan_answer_seconds",
+			Help:    "Time from receiving a question to the final answer, by command. Rejected questions and cooldowns are not answers and are left out.",
+			Buckets: answerBuckets,
+		}, []string{"command"}),
+		fallbacks: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "leviathan_llm_fallbacks_total",
+			Help: "LLM answers that fell back to extractive ones, by reason (timeout, server_error, empty_answer, ...).",
+		}, []string{"reason"}),
+		tokens: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "leviathan_tokens_total",
+			Help: "Tokens the language model used, by kind (prompt, completion).",
+		}, []string{"kind"}),
+		feedback: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "leviathan_feedback_total",
+			Help: "Feedback button clicks on answers, by vote (up, down).",
+		}, []string{"vote"}),
+		reconnects: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "leviathan_discord_reconnects_total",
+			Help: "Reconnects of the Discord gateway connection.",
+		}),
+	}
+	m.reg.MustRegister(
+		m.questions, m.answerSecs, m.fallbacks, m.tokens, m.feedback, m.reconnects,
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	)
+	// Series that exist from the start, at zero, so that rate() and alerts
+	// work before the first event rather than seeing "no data".
+	for _, k := range []string{"prompt", "completion"} {
+		m.tokens.WithLabelValues(k)
+	}
+	for _, v := range []string{"up", "down"} {
+		m.feedback.WithLabelValues(v)
+	}
+	return m
+}
+
+// Registry returns the registry the metrics live on, for tests and for
+// registering more collectors.
+func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
+
+// Handler serves the metrics in the Prometheus text format.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
+}
+
+// Question counts one question and, unless it was turned away before any
+// work (rejected, cooldown), observes its latency.
+func (m *Metrics) Question(command, outcome string, d time.Duration) {
+	if m == nil {
+		return
+	}
+	command, outcome = orUnknown(command), orUnknown(outcome)
+	m.questions.WithLabelValues(command, outcome).Inc()
+	if outcome == "rejected" || outcome == "cooldown" {
+		return
+	}
+	m.answerSecs.WithLabelValues(command).Observe(d.Seconds())
+}
+
+// Fallback counts an LLM answer that fell back to extractive.
+func (m *Metrics) Fallback(reason string) {
+	if m == nil {
+		return
+	}
+	m.fallbacks.WithLabelValues(orUnknown(reason)).Inc()
+}
+
+// Tokens adds the tokens one answer used.
+func (m *Metrics) Tokens(u bot.Usage) {
+	if m == nil {
+		return
+	}
+	// A counter panics on a negative add; a confused backend must not take
+	// the bot down.
+	if u.PromptTokens > 0 {
+		m.tokens.WithLabelValues("prompt").Add(float64(u.PromptTokens))
+	}
+	if u.CompletionTokens > 0 {
+		m.tokens.WithLabelValues("completion").Add(float64(u.CompletionTokens))
+	}
+}
+
+// Feedback counts a 👍 ("up") or 👎 ("down") click. Anything else counts as
+// "other": the vote comes from a button's custom ID, which a client could
+// forge, and must not grow the number of series without bound.
+func (m *Metrics) Feedback(vote string) {
+	if m == nil {
+		return
+	}
+	if vote != "up" && vote != "down" {
+		vote = "other"
+	}
+	m.feedback.WithLabelValues(vote).Inc()
+}
+
+// Reconnect counts a gateway reconnect.
+func (m *Metrics) Reconnect() {
+	if m == nil {
+		return
+	}
+	m.reconnects.Inc()
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "unknown"
+	}
+	return s
+}

@@ -1,0 +1,63 @@
+package ops
+
+import (
+	"strings"
+	"sync"
+)
+
+// Readiness tracks named conditions (say "index" and "gateway") that must
+// all hold before the process takes traffic. Its Check method fits
+// NewServer's ready argument. It is safe for concurrent use.
+type Readiness struct {
+	mu    sync.Mutex
+	order []string
+	why   map[string]string // empty reason: the condition holds
+}
+
+// NewReadiness returns a Readiness whose conditions all start out unmet
+// ("<name>: not ready yet").
+func NewReadiness(names ...string) *Readiness {
+	r := &Readiness{why: map[string]string{}}
+	for _, n := range names {
+		r.add(n, "not ready yet")
+	}
+	return r
+}
+
+func (r *Readiness) add(name, why string) {
+	if _, ok := r.why[name]; !ok {
+		r.order = append(r.order, name)
+	}
+	r.why[name] = why
+}
+
+// OK marks a condition as met.
+func (r *Readiness) OK(name string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.add(name, "")
+}
+
+// Fail marks a condition as unmet, with the reason /readyz shows.
+func (r *Readiness) Fail(name, why string) {
+	if why == "" {
+		why = "not ready"
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.add(name, why)
+}
+
+// Check reports whether every condition holds and, if not, why not: one
+// "name: reason" per unmet condition, in the order they were first named.
+func (r *Readiness) Check() (bool, string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var unmet []string
+	for _, n := range r.order {
+		if w := r.why[n]; w != "" {
+			unmet = append(unmet, n+": "+w)
+		}
+	}
+	return len(unmet) == 0, strings.Join(unmet, "; ")
+}
