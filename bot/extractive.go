@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -13,7 +14,7 @@ import (
 // few relevant passages only (later hits are mostly noise), and an answer
 // quotes two to four of them.
 const (
-	answerPassages     = 3
+	answerPassages     = 5
 	minAnswerSentences = 2
 	maxAnswerSentences = 4
 )
@@ -29,6 +30,16 @@ func (e *Engine) notCovered(q string) Answer {
 	return Answer{Mode: ModeExtractive, Text: text, Citations: []Citation{}}
 }
 
+// A question that asks what something is or means is best answered by the
+// sentence that names or defines it ("… den ich … als »Technofeudalismus«
+// bezeichnet habe").
+var (
+	definitionQuestion = regexp.MustCompile(`(?i)\b(was (ist|sind|heißt|bedeutet|bezeichnet|versteht|meint)|worum geht|definition|defin|what (is|are|does|do)\b.*\b(mean|means|meant)\b|what (is|are)\b|what's)`)
+	definingSentence   = regexp.MustCompile(`(?i)\b(bezeichn\w*|versteh\w*|nenn\w*|nannte|genannt|definier\w*|bedeutet|das heißt|gemeint)\b`)
+)
+
+func definesSomething(s string) bool { return definingSentence.MatchString(s) }
+
 // candidate is a sentence considered for an answer.
 type candidate struct {
 	analyzed
@@ -40,18 +51,23 @@ type candidate struct {
 func (e *Engine) answerExtractive(q string, hits []retrieval.Hit) Answer {
 	ix := indexOf(e.essay)
 	qry := ix.query(q)
+	definition := definitionQuestion.MatchString(q)
 	var cands []candidate
 	used := 0
 	for _, h := range hits {
 		if !h.Relevant || used == answerPassages {
 			continue
 		}
-		// Later passages count for less: retrieval ranked them lower.
-		rank := 1 - 0.15*float64(used)
+		// Later passages count for a little less: retrieval ranked them
+		// lower, but the sentence that answers best may still be there.
+		rank := 1 - 0.08*float64(used)
 		used++
 		prev := 0.0
 		for _, s := range ix.sentences(h.Passage) {
 			own := ix.score(qry, s)
+			if definition && definesSomething(s.Text) {
+				own *= 1.5
+			}
 			// A sentence right after a matching one often explains it
 			// ("… den ich als »Technofeudalismus« bezeichnet habe. Indem
 			// große Unternehmen …"), so it inherits some of its score.

@@ -50,3 +50,8 @@ func isGerman(text string) bool {
 	}
 	return de >= en
 }
+
+// IsGerman guesses whether text is German rather than English (ties go to
+// German, the essay's language). Front ends use it to label sources and
+// notes in the language of the question.
+func IsGerman(text string) bool { return isGerman(text) }

@@ -1,12 +1,446 @@
 package main
 
-import "context"
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"runtime/debug"
+	"strings"
+	"time"
+	"unicode/utf8"
 
-// (stubs: issue 2)
-func (m *Main) runAsk(ctx context.Context, args []string) int      { return exitError }
-func (m *Main) runSearch(ctx context.Context, args []string) int   { return exitError }
-func (m *Main) runQuote(ctx context.Context, args []string) int    { return exitError }
-func (m *Main) runSummary(ctx context.Context, args []string) int  { return exitError }
-func (m *Main) runPassages(ctx context.Context, args []string) int { return exitError }
-func (m *Main) runIndex(ctx context.Context, args []string) int    { return exitError }
-func (m *Main) runVersion(ctx context.Context, args []string) int  { return exitError }
+	"github.com/leviathan-bot/leviathan/bot"
+	"github.com/leviathan-bot/leviathan/content"
+)
+
+// version is set at build time with -ldflags "-X main.version=v1.2.3";
+// otherwise it comes from the module's build information.
+var version = ""
+
+// excerptRunes is how much of a passage the source lists show.
+const excerptRunes = 110
+
+// runAsk answers a question: the answer, then its sources.
+func (m *Main) runAsk(ctx context.Context, args []string) int {
+	var asJSON bool
+	extra := func(fs *flag.FlagSet) { fs.BoolVar(&asJSON, "json", false, "print the answer as JSON") }
+	cfg, rest, log, code, ok := m.parse("ask", m.permute("ask", args, extra), extra)
+	if !ok {
+		return code
+	}
+	question := strings.Join(rest, " ")
+	if strings.TrimSpace(question) == "" {
+		fmt.Fprintln(m.Stderr, `leviathan ask: no question given; usage: leviathan ask "Was versteht der Autor unter Technofeudalismus?"`)
+		return exitUsage
+	}
+	eng, _, err := openEngine(ctx, cfg, log, false)
+	if err != nil {
+		return m.fail("ask", err)
+	}
+	req := bot.Request{Question: question}
+	var streamed string
+	if eng.HasLLM() && !asJSON {
+		req.OnText = func(text string) {
+			// Print only what is new; if the model's text was revised
+			// rather than extended, the final answer is printed below.
+			if suffix, ok := strings.CutPrefix(text, streamed); ok {
+				fmt.Fprint(m.Stdout, suffix)
+				streamed = text
+			}
+		}
+	}
+	a, err := eng.Ask(ctx, req)
+	if err != nil {
+		return m.fail("ask", err)
+	}
+	if asJSON {
+		return m.printJSON("ask", a)
+	}
+	m.printAnswer(a, streamed, bot.IsGerman(a.Question))
+	return exitOK
+}
+
+// runSummary summarizes the essay or one section.
+func (m *Main) runSummary(ctx context.Context, args []string) int {
+	var asJSON bool
+	extra := func(fs *flag.FlagSet) { fs.BoolVar(&asJSON, "json", false, "print the summary as JSON") }
+	cfg, rest, log, code, ok := m.parse("summary", m.permute("summary", args, extra), extra)
+	if !ok {
+		return code
+	}
+	eng, _, err := openEngine(ctx, cfg, log, false)
+	if err != nil {
+		return m.fail("summary", err)
+	}
+	var streamed string
+	var onText func(string)
+	if eng.HasLLM() && !asJSON {
+		onText = func(text string) {
+			if suffix, ok := strings.CutPrefix(text, streamed); ok {
+				fmt.Fprint(m.Stdout, suffix)
+				streamed = text
+			}
+		}
+	}
+	a, err := eng.Summary(ctx, strings.Join(rest, " "), onText)
+	if err != nil {
+		return m.fail("summary", err)
+	}
+	if asJSON {
+		return m.printJSON("summary", a)
+	}
+	m.printAnswer(a, streamed, true)
+	return exitOK
+}
+
+// printAnswer prints an answer's text (or what streaming left unprinted),
+// its sources and its notice.
+func (m *Main) printAnswer(a bot.Answer, streamed string, german bool) {
+	switch {
+	case streamed == "":
+		fmt.Fprintln(m.Stdout, a.Text)
+	case streamed == a.Text:
+		fmt.Fprintln(m.Stdout)
+	default:
+		// The checked answer differs from what was streamed (a citation
+		// was removed, or the model failed and this is the fallback).
+		fmt.Fprintf(m.Stdout, "\n\n――― %s ―――\n%s\n", pick(german, "geprüfte Antwort", "checked answer"), a.Text)
+	}
+	if len(a.Citations) > 0 {
+		fmt.Fprintf(m.Stdout, "\n%s\n", pick(german, "Quellen:", "Sources:"))
+		for _, c := range a.Citations {
+			fmt.Fprintf(m.Stdout, "[%d] %s — %s\n    %s\n", c.N, c.Label, c.Section, excerpt(c.Text))
+		}
+	}
+	if a.Notice != "" {
+		fmt.Fprintf(m.Stdout, "\n%s %s\n", pick(german, "Hinweis:", "Note:"), a.Notice)
+	}
+}
+
+func pick(german bool, de, en string) string {
+	if german {
+		return de
+	}
+	return en
+}
+
+// excerpt shortens a passage to its start, at a word boundary.
+func excerpt(s string) string {
+	if utf8.RuneCountInString(s) <= excerptRunes {
+		return s
+	}
+	cut := string([]rune(s)[:excerptRunes])
+	if i := strings.LastIndexByte(cut, ' '); i > excerptRunes/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,;:") + " …"
+}
+
+// passageJSON is a passage in the output of search, quote and passages.
+type passageJSON struct {
+	ID      string       `json:"id"`
+	Label   string       `json:"label"`
+	Section string       `json:"section"`
+	Kind    content.Kind `json:"kind"`
+	Text    string       `json:"text"`
+	Score   *float64     `json:"score,omitempty"`
+}
+
+func toJSON(p content.Passage, text string, score *float64) passageJSON {
+	return passageJSON{ID: p.ID, Label: p.Label, Section: p.Section, Kind: p.Kind, Text: text, Score: score}
+}
+
+// runSearch lists the passages that best match a query.
+func (m *Main) runSearch(ctx context.Context, args []string) int {
+	var asJSON bool
+	var k int
+	extra := func(fs *flag.FlagSet) {
+		fs.BoolVar(&asJSON, "json", false, "print the passages as JSON")
+		fs.IntVar(&k, "k", 5, "how many passages to list")
+	}
+	cfg, rest, log, code, ok := m.parse("search", m.permute("search", args, extra), extra)
+	if !ok {
+		return code
+	}
+	query := strings.Join(rest, " ")
+	if strings.TrimSpace(query) == "" {
+		fmt.Fprintln(m.Stderr, `leviathan search: no query given; usage: leviathan search [-k N] "Technofeudalismus"`)
+		return exitUsage
+	}
+	if k < 1 {
+		fmt.Fprintf(m.Stderr, "leviathan search: -k must be at least 1, not %d\n", k)
+		return exitUsage
+	}
+	eng, _, err := openEngine(ctx, cfg, log, false)
+	if err != nil {
+		return m.fail("search", err)
+	}
+	hits, err := eng.Search(ctx, query, k)
+	if err != nil {
+		return m.fail("search", err)
+	}
+	if asJSON {
+		out := struct {
+			Query    string        `json:"query"`
+			Passages []passageJSON `json:"passages"`
+		}{Query: query, Passages: []passageJSON{}}
+		for _, h := range hits {
+			out.Passages = append(out.Passages, toJSON(h.Passage, h.Passage.Text, &h.Score))
+		}
+		return m.printJSON("search", out)
+	}
+	for i, h := range hits {
+		mark := ""
+		if !h.Relevant {
+			mark = "  (weak match)"
+		}
+		fmt.Fprintf(m.Stdout, "%d. %s — %s  [score %.3f]%s\n   %s\n", i+1, h.Passage.Label, h.Passage.Section, h.Score, mark, excerpt(h.Passage.Text))
+	}
+	return exitOK
+}
+
+// runQuote prints verbatim passages or sentences for a topic or a label.
+func (m *Main) runQuote(ctx context.Context, args []string) int {
+	var asJSON bool
+	var n int
+	extra := func(fs *flag.FlagSet) {
+		fs.BoolVar(&asJSON, "json", false, "print the quotes as JSON")
+		fs.IntVar(&n, "n", bot.DefaultQuotes, "how many quotes at most")
+	}
+	cfg, rest, log, code, ok := m.parse("quote", m.permute("quote", args, extra), extra)
+	if !ok {
+		return code
+	}
+	topic := strings.Join(rest, " ")
+	if strings.TrimSpace(topic) == "" {
+		fmt.Fprintln(m.Stderr, `leviathan quote: no topic given; usage: leviathan quote "Technofeudalismus" or leviathan quote ¶7`)
+		return exitUsage
+	}
+	eng, _, err := openEngine(ctx, cfg, log, false)
+	if err != nil {
+		return m.fail("quote", err)
+	}
+	quotes, err := eng.Quote(ctx, topic, n)
+	if err != nil {
+		return m.fail("quote", err)
+	}
+	if asJSON {
+		out := struct {
+			Topic  string        `json:"topic"`
+			Quotes []passageJSON `json:"quotes"`
+		}{Topic: topic, Quotes: []passageJSON{}}
+		for _, q := range quotes {
+			out.Quotes = append(out.Quotes, toJSON(q.Passage, q.Text, &q.Score))
+		}
+		return m.printJSON("quote", out)
+	}
+	if len(quotes) == 0 {
+		fmt.Fprintf(m.Stdout, "Nothing in the essay matches %q. 'leviathan passages' lists what there is.\n", topic)
+		return exitOK
+	}
+	for i, q := range quotes {
+		if i > 0 {
+			fmt.Fprintln(m.Stdout)
+		}
+		fmt.Fprintf(m.Stdout, "%s — %s\n%s\n", q.Passage.Label, q.Passage.Section, q.Text)
+	}
+	return exitOK
+}
+
+// runPassages lists the passages by section. It needs no store: the
+// passages are compiled in.
+func (m *Main) runPassages(ctx context.Context, args []string) int {
+	var asJSON bool
+	extra := func(fs *flag.FlagSet) { fs.BoolVar(&asJSON, "json", false, "print the passages as JSON") }
+	_, rest, _, code, ok := m.parse("passages", m.permute("passages", args, extra), extra)
+	if !ok {
+		return code
+	}
+	if len(rest) > 0 {
+		fmt.Fprintf(m.Stderr, "leviathan passages: takes no arguments (got %q)\n", strings.Join(rest, " "))
+		return exitUsage
+	}
+	essay := content.Load()
+	if asJSON {
+		out := struct {
+			Title    string        `json:"title"`
+			Author   string        `json:"author"`
+			Sections []string      `json:"sections"`
+			Passages []passageJSON `json:"passages"`
+		}{Title: essay.Meta.Title, Author: essay.Meta.Author, Sections: essay.Sections, Passages: []passageJSON{}}
+		for _, p := range essay.Passages {
+			out.Passages = append(out.Passages, toJSON(p, p.Text, nil))
+		}
+		return m.printJSON("passages", out)
+	}
+	fmt.Fprintf(m.Stdout, "%s — %s (%d passages)\n", essay.Meta.Title, essay.Meta.Author, len(essay.Passages))
+	section := ""
+	for _, p := range essay.Passages {
+		if p.Section != section {
+			section = p.Section
+			fmt.Fprintf(m.Stdout, "\n%s\n", section)
+		}
+		fmt.Fprintf(m.Stdout, "  %-9s %s\n", p.Label, excerpt(p.Text))
+	}
+	return exitOK
+}
+
+// runIndex builds the store, or reuses it if it is current, and says which.
+func (m *Main) runIndex(ctx context.Context, args []string) int {
+	var rebuild, asJSON bool
+	extra := func(fs *flag.FlagSet) {
+		fs.BoolVar(&rebuild, "rebuild", false, "rebuild the store even if it is current")
+		fs.BoolVar(&asJSON, "json", false, "print what was done as JSON")
+	}
+	cfg, rest, log, code, ok := m.parse("index", m.permute("index", args, extra), extra)
+	if !ok {
+		return code
+	}
+	if len(rest) > 0 {
+		fmt.Fprintf(m.Stderr, "leviathan index: takes no arguments (got %q)\n", strings.Join(rest, " "))
+		return exitUsage
+	}
+	start := time.Now()
+	_, ix, err := openEngine(ctx, cfg, log, rebuild)
+	if err != nil {
+		return m.fail("index", err)
+	}
+	took := time.Since(start)
+	st := ix.Stats()
+	if asJSON {
+		return m.printJSON("index", struct {
+			Dir      string  `json:"dir"`
+			Built    bool    `json:"built"`
+			Reason   string  `json:"reason,omitempty"`
+			Passages int     `json:"passages"`
+			Seconds  float64 `json:"seconds"`
+		}{cfg.DataDir, st.Built, st.Reason, st.Passages, took.Seconds()})
+	}
+	verb := "reused the current store"
+	if st.Built {
+		verb = "built the store"
+	}
+	reason := ""
+	if st.Reason != "" {
+		reason = " (" + st.Reason + ")"
+	}
+	fmt.Fprintf(m.Stdout, "%s in %s%s: %d passages, %s\n", verb, cfg.DataDir, reason, st.Passages, took.Round(time.Millisecond))
+	return exitOK
+}
+
+// runVersion prints the version.
+func (m *Main) runVersion(ctx context.Context, args []string) int {
+	if _, _, _, code, ok := m.parse("version", args, nil); !ok {
+		return code
+	}
+	fmt.Fprintln(m.Stdout, "leviathan", versionString())
+	return exitOK
+}
+
+func versionString() string {
+	if version != "" {
+		return version
+	}
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "dev"
+	}
+	if v := info.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	rev, dirty := "", false
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	if rev == "" {
+		return "dev"
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if dirty {
+		rev += "-dirty"
+	}
+	return "dev-" + rev
+}
+
+// fail reports an error: bad input as a usage error (exit 2) with the
+// engine's message, which says what to do; anything else as a run-time
+// error (exit 1) with a hint.
+func (m *Main) fail(cmd string, err error) int {
+	var ie *bot.InputError
+	if errors.As(err, &ie) {
+		fmt.Fprintf(m.Stderr, "leviathan %s: %s\n", cmd, ie.Msg)
+		return exitUsage
+	}
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintf(m.Stderr, "leviathan %s: interrupted\n", cmd)
+		return exitError
+	}
+	hint := ""
+	if strings.Contains(err.Error(), "passage store") {
+		hint = "\n  (try 'leviathan index --rebuild', or another --data-dir / LEVIATHAN_DATA_DIR)"
+	}
+	fmt.Fprintf(m.Stderr, "leviathan %s: %v%s\n", cmd, err, hint)
+	return exitError
+}
+
+func (m *Main) printJSON(cmd string, v any) int {
+	enc := json.NewEncoder(m.Stdout)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return m.fail(cmd, fmt.Errorf("couldn't write JSON: %w", err))
+	}
+	return exitOK
+}
+
+// permute moves flags before the arguments, so that both
+// `leviathan ask --json "…"` and `leviathan ask "…" --json` work (the flag
+// package stops at the first argument). Everything after "--" stays an
+// argument; an unknown flag is kept for the flag package to report.
+func (m *Main) permute(name string, args []string, extra func(*flag.FlagSet)) []string {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	if extra != nil {
+		extra(fs)
+	}
+	_, _, _ = loadConfig(nil, fs, nil) // only to declare the shared flags
+	var flags, positional []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			positional = append(positional, args[i+1:]...)
+			break
+		}
+		if len(a) < 2 || a[0] != '-' {
+			positional = append(positional, a)
+			continue
+		}
+		flags = append(flags, a)
+		fname := strings.TrimLeft(a, "-")
+		if strings.Contains(fname, "=") {
+			continue
+		}
+		f := fs.Lookup(fname)
+		if f == nil {
+			continue
+		}
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+			continue
+		}
+		if i+1 < len(args) {
+			flags = append(flags, args[i+1])
+			i++
+		}
+	}
+	return append(append(flags, "--"), positional...)
+}
