@@ -297,10 +297,14 @@ func (ix *Index) relevant(q []token, h Hit) bool {
 
 // SearchAll searches with several phrasings of one question (for example
 // the question and its German translation) and fuses the rankings by
-// reciprocal rank. A passage is relevant if it is relevant to any phrasing.
+// reciprocal rank. A phrasing that finds no evidence at all does not vote
+// when another one does (an English question whose words are not in the
+// German essay would only add noise to its translation's ranking). A
+// passage is relevant if it is relevant to any phrasing.
 func (ix *Index) SearchAll(ctx context.Context, queries []string, k int) ([]Hit, error) {
 	const rrfK = 60
-	fused := map[string]*Hit{}
+	var rankings [][]Hit
+	anyEvidence := false
 	seen := map[string]bool{}
 	for _, query := range queries {
 		key := strings.TrimSpace(query)
@@ -312,6 +316,17 @@ func (ix *Index) SearchAll(ctx context.Context, queries []string, k int) ([]Hit,
 		if err != nil {
 			return nil, err
 		}
+		rankings = append(rankings, ranked)
+		anyEvidence = anyEvidence || hasRelevant(ranked)
+	}
+	if len(rankings) == 0 {
+		return ix.Search(ctx, "", k)
+	}
+	fused := map[string]*Hit{}
+	for _, ranked := range rankings {
+		if anyEvidence && !hasRelevant(ranked) {
+			continue
+		}
 		for r, h := range ranked {
 			f, ok := fused[h.Passage.ID]
 			if !ok {
@@ -321,9 +336,6 @@ func (ix *Index) SearchAll(ctx context.Context, queries []string, k int) ([]Hit,
 			f.Score += 1 / float64(rrfK+r+1)
 			f.Relevant = f.Relevant || h.Relevant
 		}
-	}
-	if len(fused) == 0 {
-		return ix.Search(ctx, "", k)
 	}
 	out := make([]Hit, 0, len(fused))
 	for _, h := range fused {
@@ -336,6 +348,15 @@ func (ix *Index) SearchAll(ctx context.Context, queries []string, k int) ([]Hit,
 		return out[a].Passage.Order < out[b].Passage.Order
 	})
 	return out[:clamp(k, len(out))], nil
+}
+
+func hasRelevant(hits []Hit) bool {
+	for _, h := range hits {
+		if h.Relevant {
+			return true
+		}
+	}
+	return false
 }
 
 func clamp(k, n int) int {
