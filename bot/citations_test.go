@@ -1,0 +1,47 @@
+package bot
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestCheckCitations(t *testing.T) {
+	tests := []struct {
+		in, want string
+		cited    []int
+	}{
+		{"A [1]. B [2].", "A [1]. B [2].", []int{1, 2}},
+		{"A [1, 2] and [1;3].", "A [1, 2] and [1, 3].", []int{1, 2, 3}},
+		{"A [3][1].", "A [3][1].", []int{1, 3}},
+		{"A [42].", "A.", nil},
+		{"A [42] B.", "A B.", nil},
+		{"A [1, 42] B [0] C [5].", "A [1] B C [5].", []int{1, 5}},
+		{"[6] first.", "first.", nil},
+		{"A [ 2 ].", "A [2].", []int{2}},
+		{"No citation.", "No citation.", nil},
+		{"A [¶4] and [x].", "A [¶4] and [x].", nil},                   // not numbers: left as written
+		{"In [99999] years [2].", "In [99999] years [2].", []int{2}}, // not a citation (too long)
+	}
+	for _, tc := range tests {
+		got, cited := checkCitations(tc.in, 5)
+		if got != tc.want || !slices.Equal(cited, tc.cited) {
+			t.Errorf("checkCitations(%q) = %q %v, want %q %v", tc.in, got, cited, tc.want, tc.cited)
+		}
+	}
+}
+
+func TestCheckPartialHoldsBackUnfinishedCitations(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Die These [", "Die These"},
+		{"Die These [4", "Die These"},
+		{"Die These [1, 4", "Die These"},
+		{"Die These [4]", "Die These [4]"},
+		{"Die These [42]", "Die These"},
+		{"Die These [42] geht", "Die These geht"},
+	}
+	for _, tc := range tests {
+		if got := checkPartial(tc.in, 5); got != tc.want {
+			t.Errorf("checkPartial(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
