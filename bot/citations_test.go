@@ -19,7 +19,7 @@ func TestCheckCitations(t *testing.T) {
 		{"[6] first.", "first.", nil},
 		{"A [ 2 ].", "A [2].", []int{2}},
 		{"No citation.", "No citation.", nil},
-		{"A [¶4] and [x].", "A [¶4] and [x].", nil},                   // not numbers: left as written
+		{"A [¶4] and [x].", "A [¶4] and [x].", nil},                  // not numbers: left as written
 		{"In [99999] years [2].", "In [99999] years [2].", []int{2}}, // not a citation (too long)
 	}
 	for _, tc := range tests {
