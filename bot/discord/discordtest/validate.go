@@ -1,0 +1,196 @@
+package discordtest
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/bwmarrin/discordgo"
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/legacy"
+)
+
+// Discord's spec (discord/discord-api-spec, OpenAPI 3.1, API v10), embedded
+// so that tests in any package find it.
+//
+//go:embed testdata/openapi.json
+var specJSON []byte
+
+var (
+	specOnce   sync.Once
+	specRouter routers.Router
+	specErr    error
+)
+
+// loadSpec parses the spec once per process: it takes most of a second.
+// kin-openapi v0.153.0 reads OpenAPI 3.1 (type arrays such as
+// ["string","null"]) and validates bodies with JSON Schema 2020-12 when the
+// document says 3.1, so the spec loads as is.
+func loadSpec() (routers.Router, error) {
+	specOnce.Do(func() {
+		doc, err := openapi3.NewLoader().LoadFromData(specJSON)
+		if err != nil {
+			specErr = fmt.Errorf("couldn't parse openapi.json: %w", err)
+			return
+		}
+		if specRouter, err = legacy.NewRouter(doc); err != nil {
+			specErr = fmt.Errorf("couldn't build the route table: %w", err)
+		}
+	})
+	return specRouter, specErr
+}
+
+// validateSpec checks a request against the spec. discordgo speaks API v9
+// and the spec describes v10 at https://discord.com/api/v10; the paths and
+// bodies the bot uses are the same in both, so only the prefix is mapped.
+func validateSpec(r *http.Request, req Request) error {
+	router, err := loadSpec()
+	if err != nil {
+		return err
+	}
+	u := "https://discord.com/api/v10" + req.Path
+	if r.URL.RawQuery != "" {
+		u += "?" + r.URL.RawQuery
+	}
+	sr, err := http.NewRequestWithContext(r.Context(), r.Method, u, bytes.NewReader(req.Raw))
+	if err != nil {
+		return fmt.Errorf("couldn't build the request to validate: %w", err)
+	}
+	sr.Header = r.Header.Clone()
+	route, params, err := router.FindRoute(sr)
+	if err != nil {
+		return nil // not Discord's route either: the fake answers 404 as Discord does
+	}
+	return openapi3filter.ValidateRequest(context.WithoutCancel(r.Context()), &openapi3filter.RequestValidationInput{
+		Request: sr, PathParams: params, Route: route,
+		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, MultiError: true},
+	})
+}
+
+func runes(s string) int { return utf8.RuneCountInString(s) }
+
+// checkMessageLimits returns the limits a message body breaks that the spec
+// does not encode (message.mdx, "Embed Limits"; the spec allows content up
+// to 4000 characters, Discord's bots get 2000).
+func checkMessageLimits(body map[string]any) []string {
+	var out []string
+	if c, _ := body["content"].(string); runes(c) > 2000 {
+		out = append(out, fmt.Sprintf("content has %d characters (max 2000)", runes(c)))
+	}
+	embeds, _ := body["embeds"].([]any)
+	if len(embeds) > 10 {
+		out = append(out, fmt.Sprintf("%d embeds (max 10)", len(embeds)))
+	}
+	total := 0
+	limit := func(what string, v any, max int) {
+		s, _ := v.(string)
+		total += runes(s)
+		if runes(s) > max {
+			out = append(out, fmt.Sprintf("%s has %d characters (max %d)", what, runes(s), max))
+		}
+	}
+	for i, e := range embeds {
+		e, _ := e.(map[string]any)
+		limit(fmt.Sprintf("embeds[%d].title", i), e["title"], 256)
+		limit(fmt.Sprintf("embeds[%d].description", i), e["description"], 4096)
+		footer, _ := e["footer"].(map[string]any)
+		limit(fmt.Sprintf("embeds[%d].footer.text", i), footer["text"], 2048)
+		author, _ := e["author"].(map[string]any)
+		limit(fmt.Sprintf("embeds[%d].author.name", i), author["name"], 256)
+		fields, _ := e["fields"].([]any)
+		if len(fields) > 25 {
+			out = append(out, fmt.Sprintf("embeds[%d] has %d fields (max 25)", i, len(fields)))
+		}
+		for j, f := range fields {
+			f, _ := f.(map[string]any)
+			limit(fmt.Sprintf("embeds[%d].fields[%d].name", i, j), f["name"], 256)
+			limit(fmt.Sprintf("embeds[%d].fields[%d].value", i, j), f["value"], 1024)
+		}
+	}
+	if total > 6000 {
+		out = append(out, fmt.Sprintf("embeds have %d characters in all (max 6000)", total))
+	}
+	if rows, _ := body["components"].([]any); len(rows) > 5 {
+		out = append(out, fmt.Sprintf("%d action rows (max 5)", len(rows)))
+	}
+	return out
+}
+
+// checkMentions returns why a message body with content could ping
+// someone, or "". Only allowed_mentions with "parse": [] and no users, roles
+// or replied_user is safe: without it Discord parses @everyone, roles and
+// users in the content, and an edit without it is parsed anew.
+func checkMentions(body map[string]any) string {
+	if c, _ := body["content"].(string); c == "" {
+		return ""
+	}
+	am, ok := body["allowed_mentions"].(map[string]any)
+	if !ok {
+		return "content without allowed_mentions (Discord's defaults ping users, roles and @everyone)"
+	}
+	if parse, ok := am["parse"].([]any); !ok || len(parse) > 0 {
+		return fmt.Sprintf("allowed_mentions.parse is %v, want []", am["parse"])
+	}
+	for _, k := range []string{"users", "roles"} {
+		if l, _ := am[k].([]any); len(l) > 0 {
+			return fmt.Sprintf("allowed_mentions.%s lists %v", k, l)
+		}
+	}
+	if am["replied_user"] == true {
+		return "allowed_mentions.replied_user is true (pings the author of the message replied to)"
+	}
+	return ""
+}
+
+// commandName is Discord's rule for command and option names
+// (application-commands.mdx, "Application Command Naming"), lowercase.
+var commandName = regexp.MustCompile(`^[-_\p{L}\p{N}\p{Devanagari}\p{Thai}]{1,32}$`)
+
+// checkCommands returns the naming and size rules a bulk overwrite breaks.
+func checkCommands(cmds []*discordgo.ApplicationCommand) []string {
+	var out []string
+	name := func(what, n string) {
+		if !commandName.MatchString(n) || n != strings.ToLower(n) {
+			out = append(out, fmt.Sprintf("%s name %q must be 1-32 lowercase letters, digits, - or _", what, n))
+		}
+	}
+	desc := func(what, d string) {
+		if runes(d) < 1 || runes(d) > 100 {
+			out = append(out, fmt.Sprintf("%s description must be 1-100 characters, has %d", what, runes(d)))
+		}
+	}
+	var opts func(what string, os []*discordgo.ApplicationCommandOption)
+	opts = func(what string, os []*discordgo.ApplicationCommandOption) {
+		if len(os) > 25 {
+			out = append(out, fmt.Sprintf("%s has %d options (max 25)", what, len(os)))
+		}
+		for _, o := range os {
+			w := what + "." + o.Name
+			name("option "+w, o.Name)
+			desc("option "+w, o.Description)
+			if len(o.Choices) > 25 {
+				out = append(out, fmt.Sprintf("option %s has %d choices (max 25)", w, len(o.Choices)))
+			}
+			opts(w, o.Options)
+		}
+	}
+	if len(cmds) > 100 {
+		out = append(out, fmt.Sprintf("%d commands (max 100)", len(cmds)))
+	}
+	for _, c := range cmds {
+		if c.Type == 0 || c.Type == discordgo.ChatApplicationCommand {
+			name("command", c.Name)
+			desc("command "+c.Name, c.Description)
+		}
+		opts(c.Name, c.Options)
+	}
+	return out
+}
