@@ -21,6 +21,13 @@ type evalSet struct {
 		Lang string `json:"lang"`
 		Q    string `json:"q"`
 	} `json:"offtopic"`
+	// KnownFailures are off-topic questions the offline default wrongly
+	// finds evidence for; they are logged, not failed, so the report
+	// stays honest about them.
+	KnownFailures []struct {
+		Q   string `json:"q"`
+		Why string `json:"why"`
+	} `json:"offtopic_known_failures"`
 }
 
 func loadEval(t testing.TB) evalSet {
@@ -150,6 +157,23 @@ func TestEvaluation(t *testing.T) {
 			}
 		}
 	}
+	for _, q := range es.KnownFailures {
+		hits, err := ix.Search(ctx, q.Q, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("known limitation: %q relevant hits %v (%s)", q.Q, relevantLabels(hits), q.Why)
+	}
+}
+
+func relevantLabels(hits []Hit) []string {
+	var out []string
+	for _, h := range hits {
+		if h.Relevant {
+			out = append(out, h.Passage.Label)
+		}
+	}
+	return out
 }
 
 // plainBM25 is the baseline: BM25 over lower-case words, no stemming, no

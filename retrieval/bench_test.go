@@ -1,0 +1,69 @@
+package retrieval
+
+import (
+	"context"
+	"testing"
+
+	"github.com/leviathan-bot/leviathan/content"
+)
+
+// BenchmarkBuild builds the in-memory store with the offline embedder:
+// tokenizing, embedding and storing every passage.
+func BenchmarkBuild(b *testing.B) {
+	essay := content.Load()
+	for b.Loop() {
+		if _, err := Open(context.Background(), essay, Options{Embedder: NewOffline()}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkBuildOnDisk is a cold start in a fresh data directory.
+func BenchmarkBuildOnDisk(b *testing.B) {
+	essay := content.Load()
+	for b.Loop() {
+		if _, err := Open(context.Background(), essay, Options{Dir: b.TempDir(), Embedder: NewOffline()}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkWarmOpen reopens a current store on disk.
+func BenchmarkWarmOpen(b *testing.B) {
+	essay := content.Load()
+	dir := b.TempDir()
+	if _, err := Open(context.Background(), essay, Options{Dir: dir, Embedder: NewOffline()}); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		ix, err := Open(context.Background(), essay, Options{Dir: dir, Embedder: NewOffline()})
+		if err != nil || ix.Stats().Built {
+			b.Fatal(err, ix.Stats())
+		}
+	}
+}
+
+// BenchmarkSearch is one question end to end: embedding the query, the
+// dense query, BM25, fusion and relevance.
+func BenchmarkSearch(b *testing.B) {
+	ix, err := Open(context.Background(), content.Load(), Options{Embedder: NewOffline()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := ix.Search(context.Background(), "Was versteht der Autor unter Technofeudalismus?", 5); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkEmbedQuery is the offline embedding of one question.
+func BenchmarkEmbedQuery(b *testing.B) {
+	e := NewOffline()
+	q := []string{"Why might American technofeudalism prove to be a fragile Leviathan?"}
+	for b.Loop() {
+		if _, err := e.Embed(context.Background(), q); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
