@@ -122,6 +122,19 @@ func checkBaseURL(v string) error {
 // retries.
 func (c *Client) OpenAI() *openai.Client { return c.oa }
 
+// CreateEmbeddings calls the backend's /v1/embeddings under the client's
+// time limit and retries, so that a *Client can serve the remote embedder
+// (retrieval.EmbeddingsClient) without a start-up that hangs forever.
+func (c *Client) CreateEmbeddings(ctx context.Context, conv openai.EmbeddingRequestConverter) (openai.EmbeddingResponse, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	resp, err := c.oa.CreateEmbeddings(ctx, conv)
+	if err != nil {
+		return resp, classify(ctx, "couldn't get embeddings", err)
+	}
+	return resp, nil
+}
+
 // Model returns the chat model's name.
 func (c *Client) Model() string { return c.model }
 
