@@ -38,8 +38,6 @@ var (
 	definingSentence   = regexp.MustCompile(`(?i)\b(bezeichn\w*|versteh\w*|nenn\w*|nannte|genannt|definier\w*|bedeutet|das heißt|gemeint)\b`)
 )
 
-func definesSomething(s string) bool { return definingSentence.MatchString(s) }
-
 // candidate is a sentence considered for an answer.
 type candidate struct {
 	analyzed
@@ -65,7 +63,7 @@ func (e *Engine) answerExtractive(q string, hits []retrieval.Hit) Answer {
 		prev := 0.0
 		for _, s := range ix.sentences(h.Passage) {
 			own := ix.score(qry, s)
-			if definition && definesSomething(s.Text) {
+			if definition && s.Defines {
 				own *= 1.5
 			}
 			// A sentence right after a matching one often explains it
@@ -75,7 +73,10 @@ func (e *Engine) answerExtractive(q string, hits []retrieval.Hit) Answer {
 			prev = own
 		}
 	}
-	if len(cands) == 0 {
+	// Retrieval can call a passage relevant on a faint likeness (a
+	// character n-gram, a vague vector); if not one sentence shares a word
+	// with the question, quoting would be quoting noise.
+	if !slices.ContainsFunc(cands, func(c candidate) bool { return c.score > 0 }) {
 		return e.notCovered(q)
 	}
 	picked := pickSentences(cands)
@@ -93,10 +94,10 @@ func (e *Engine) answerExtractive(q string, hits []retrieval.Hit) Answer {
 	return Answer{Mode: ModeExtractive, Text: b.String(), Citations: cites.list, Covered: true}
 }
 
-// pickSentences chooses two to four sentences: the best, the others that
-// score at least 40% of it, and — if that leaves one — the next best or,
-// when nothing else matches, its neighbour. They are returned in essay
-// order.
+// pickSentences chooses two to four sentences: the best (which must score
+// above 0), the others that score at least 40% of it, and — if that leaves
+// one — the next best or, when nothing else matches, its neighbour. They
+// are returned in essay order.
 func pickSentences(cands []candidate) []candidate {
 	order := slices.Clone(cands)
 	slices.SortStableFunc(order, func(a, b candidate) int {
@@ -119,11 +120,7 @@ func pickSentences(cands []candidate) []candidate {
 		}
 	}
 	if len(picked) < minAnswerSentences {
-		// Nothing matched by wording (retrieval found the passages by
-		// meaning): quote the top passage's opening.
-		if len(picked) == 0 {
-			picked = append(picked, cands[0])
-		}
+		// Only one sentence matches: its neighbour gives it context.
 		if n, ok := neighbour(cands, picked[0]); ok {
 			picked = append(picked, n)
 		}

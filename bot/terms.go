@@ -103,6 +103,14 @@ type analyzed struct {
 	sentence
 	Passage content.Passage
 	Terms   []term
+	// Defines reports whether the sentence names or defines something
+	// (see definingSentence); computed once, as the regexp is the
+	// costliest part of scoring.
+	Defines bool
+}
+
+func analyze(s sentence, p content.Passage) analyzed {
+	return analyzed{sentence: s, Passage: p, Terms: terms(s.Text), Defines: definingSentence.MatchString(s.Text)}
 }
 
 // essayIndex holds the essay's sentences and word statistics, computed once
@@ -125,7 +133,7 @@ func indexOf(e *content.Essay) *essayIndex {
 	n, words := 0, 0
 	for _, p := range e.Passages {
 		for _, s := range splitSentences(p.Text) {
-			a := analyzed{sentence: s, Passage: p, Terms: terms(s.Text)}
+			a := analyze(s, p)
 			ix.byPassage[p.ID] = append(ix.byPassage[p.ID], a)
 			n++
 			words += len(a.Terms)
@@ -155,7 +163,7 @@ func (ix *essayIndex) sentences(p content.Passage) []analyzed {
 	}
 	var out []analyzed
 	for _, s := range splitSentences(p.Text) {
-		out = append(out, analyzed{sentence: s, Passage: p, Terms: terms(s.Text)})
+		out = append(out, analyze(s, p))
 	}
 	return out
 }

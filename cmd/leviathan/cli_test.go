@@ -1,0 +1,279 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"strings"
+	"testing"
+)
+
+// run runs the program in-process with a fresh data directory (unless dir
+// is given) and no LLM configured, and returns the exit code and output.
+func run(t testing.TB, dir string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	var out, errb bytes.Buffer
+	m := &Main{
+		Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb,
+		Environ: []string{"LEVIATHAN_DATA_DIR=" + dir, "LEVIATHAN_LOG_LEVEL=warn"},
+	}
+	code = m.Run(context.Background(), args)
+	return code, out.String(), errb.String()
+}
+
+type citationJSON struct {
+	N       int    `json:"n"`
+	ID      string `json:"id"`
+	Label   string `json:"label"`
+	Section string `json:"section"`
+	Text    string `json:"text"`
+}
+
+type askJSON struct {
+	Question  string          `json:"question"`
+	Answer    string          `json:"answer"`
+	Mode      string          `json:"mode"`
+	Citations []citationJSON  `json:"citations"`
+	Notice    string          `json:"notice"`
+	Raw       map[string]bool `json:"-"`
+}
+
+func decodeAsk(t *testing.T, stdout string) askJSON {
+	t.Helper()
+	var a askJSON
+	dec := json.NewDecoder(strings.NewReader(stdout))
+	dec.DisallowUnknownFields()
+	// "kind" is allowed in citations; decode loosely for it.
+	if err := json.Unmarshal([]byte(stdout), &a); err != nil {
+		t.Fatalf("ask --json printed invalid JSON: %v\n%s", err, stdout)
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(stdout), &raw); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"question", "answer", "mode", "citations"} {
+		if _, ok := raw[k]; !ok {
+			t.Errorf("ask --json lacks %q: %s", k, stdout)
+		}
+	}
+	if string(raw["citations"]) == "null" {
+		t.Errorf("citations is null, want a list")
+	}
+	return a
+}
+
+func TestAskJSON(t *testing.T) {
+	q := "Was versteht der Autor unter Technofeudalismus?"
+	code, stdout, stderr := run(t, "", "ask", "--json", q)
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %s", code, stderr)
+	}
+	a := decodeAsk(t, stdout)
+	if a.Question != q || a.Mode != "extractive" {
+		t.Errorf("question %q, mode %q", a.Question, a.Mode)
+	}
+	cited := map[string]bool{}
+	for i, c := range a.Citations {
+		if c.N != i+1 || c.ID == "" || c.Label == "" || c.Section == "" || c.Text == "" {
+			t.Errorf("citation %d incomplete: %+v", i, c)
+		}
+		if !strings.Contains(a.Answer, "["+itoa(c.N)+"]") {
+			t.Errorf("citation [%d] is listed but not cited in the answer", c.N)
+		}
+		cited[c.Label] = true
+	}
+	if !cited["¶7"] {
+		t.Errorf("answer does not cite ¶7, where the author defines technofeudalism: %s", a.Answer)
+	}
+}
+
+func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
+
+func TestAskFlagAfterQuestion(t *testing.T) {
+	code, stdout, stderr := run(t, "", "ask", "Was ist DOGE?", "--json")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if a := decodeAsk(t, stdout); a.Question != "Was ist DOGE?" {
+		t.Errorf("question %q: the flag was taken as part of it", a.Question)
+	}
+}
+
+func TestAskNotCoveredJSON(t *testing.T) {
+	code, stdout, _ := run(t, "", "ask", "--json", "Wie koche ich Spaghetti Carbonara?")
+	if code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+	a := decodeAsk(t, stdout)
+	if len(a.Citations) != 0 || strings.Contains(a.Answer, "[1]") {
+		t.Errorf("off-topic question got citations: %+v", a)
+	}
+}
+
+func TestAskText(t *testing.T) {
+	code, stdout, _ := run(t, "", "ask", "Was ist DOGE?")
+	if code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+	if !strings.Contains(stdout, "\nQuellen:\n[1] ¶") || !strings.Contains(stdout, " — Tech-Oligarchen an der Macht") {
+		t.Errorf("text output lacks the source list:\n%s", stdout)
+	}
+	_, stdout, _ = run(t, "", "ask", "Who translated the essay?")
+	if !strings.Contains(stdout, "\nSources:\n") {
+		t.Errorf("English question got no English source heading:\n%s", stdout)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string
+	}{
+		{"empty question", []string{"ask", ""}, exitUsage, "no question"},
+		{"no question", []string{"ask"}, exitUsage, "no question"},
+		{"control characters only", []string{"ask", "\x00\x1b"}, exitUsage, "question is empty"},
+		{"punctuation only", []string{"ask", "???"}, exitUsage, "has no words"},
+		{"unknown flag", []string{"ask", "--bogus", "x"}, exitUsage, "bogus"},
+		{"unknown command", []string{"frobnicate"}, exitUsage, "unknown command"},
+		{"bad -k", []string{"search", "-k", "0", "Musk"}, exitUsage, "-k"},
+		{"unknown label", []string{"quote", "¶99"}, exitUsage, "no passage"},
+		{"unknown section", []string{"summary", "Fußball"}, exitUsage, "no section"},
+		{"help", []string{"ask", "-h"}, exitOK, "Usage: leviathan ask"},
+		{"help command", []string{"help", "search"}, exitOK, "Usage: leviathan search"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := run(t, "", tt.args...)
+			if code != tt.code || !strings.Contains(stderr, tt.stderr) {
+				t.Errorf("exit %d (want %d), stderr %q (want %q in it)", code, tt.code, stderr, tt.stderr)
+			}
+		})
+	}
+}
+
+func TestAskLongQuestion(t *testing.T) {
+	long := "Was versteht der Autor unter Technofeudalismus? " + strings.Repeat("Und was noch? ", 800)
+	code, stdout, stderr := run(t, "", "ask", "--json", long)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	a := decodeAsk(t, stdout)
+	if a.Notice == "" || len([]rune(a.Question)) > 1000 {
+		t.Errorf("a 10,000-character question: notice %q, question of %d runes", a.Notice, len([]rune(a.Question)))
+	}
+}
+
+func TestSearchJSON(t *testing.T) {
+	code, stdout, stderr := run(t, "", "search", "--json", "-k", "3", "Kryptowährungen")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var out struct {
+		Query    string `json:"query"`
+		Passages []struct {
+			ID, Label, Section, Kind, Text string
+			Score                          *float64
+		} `json:"passages"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+		t.Fatalf("%v\n%s", err, stdout)
+	}
+	if out.Query != "Kryptowährungen" || len(out.Passages) != 3 {
+		t.Fatalf("query %q, %d passages; want 3", out.Query, len(out.Passages))
+	}
+	for i, p := range out.Passages {
+		if p.ID == "" || p.Label == "" || p.Section == "" || p.Kind == "" || p.Text == "" || p.Score == nil {
+			t.Errorf("passage %d incomplete: %+v", i, p)
+		}
+		if i > 0 && *p.Score > *out.Passages[i-1].Score {
+			t.Errorf("passages not best first")
+		}
+	}
+}
+
+func TestQuoteCommand(t *testing.T) {
+	dir := t.TempDir()
+	code, stdout, _ := run(t, dir, "quote", "¶7")
+	if code != exitOK || !strings.HasPrefix(stdout, "¶7 — Der öffentliche Raum") || !strings.Contains(stdout, "»Technofeudalismus«") {
+		t.Errorf("quote ¶7: exit %d\n%s", code, stdout)
+	}
+	code, stdout, _ = run(t, dir, "quote", "--json", "-n", "2", "Technofeudalismus")
+	var out struct {
+		Topic  string `json:"topic"`
+		Quotes []struct{ Label, Text string }
+	}
+	if err := json.Unmarshal([]byte(stdout), &out); code != exitOK || err != nil {
+		t.Fatalf("exit %d, %v\n%s", code, err, stdout)
+	}
+	if len(out.Quotes) == 0 || len(out.Quotes) > 2 {
+		t.Errorf("got %d quotes, want 1 or 2", len(out.Quotes))
+	}
+}
+
+func TestSummaryCommand(t *testing.T) {
+	dir := t.TempDir()
+	code, stdout, _ := run(t, dir, "summary")
+	if code != exitOK || !strings.Contains(stdout, "**Tech-Oligarchen an der Macht**") || !strings.Contains(stdout, "Quellen:") {
+		t.Errorf("summary: exit %d\n%s", code, stdout)
+	}
+	code, stdout, _ = run(t, dir, "summary", "--json", "Tech-Oligarchen")
+	a := decodeAsk(t, stdout)
+	if code != exitOK || len(a.Citations) == 0 {
+		t.Fatalf("exit %d, %+v", code, a)
+	}
+	for _, c := range a.Citations {
+		if c.Section != "Tech-Oligarchen an der Macht" {
+			t.Errorf("section summary cites %s from %q", c.Label, c.Section)
+		}
+	}
+}
+
+func TestPassagesAndIndexAndVersion(t *testing.T) {
+	dir := t.TempDir()
+	code, stdout, _ := run(t, dir, "passages", "--json")
+	var ps struct {
+		Sections []string
+		Passages []struct{ ID, Label, Section, Kind string }
+	}
+	if err := json.Unmarshal([]byte(stdout), &ps); code != exitOK || err != nil || len(ps.Passages) < 20 || len(ps.Sections) < 4 {
+		t.Fatalf("passages --json: exit %d, %v, %d passages", code, err, len(ps.Passages))
+	}
+	code, stdout, _ = run(t, dir, "index")
+	if code != exitOK || !strings.HasPrefix(stdout, "built the store") {
+		t.Errorf("first index: exit %d, %q", code, stdout)
+	}
+	code, stdout, _ = run(t, dir, "index", "--json")
+	var st struct {
+		Built    bool
+		Passages int
+	}
+	if err := json.Unmarshal([]byte(stdout), &st); code != exitOK || err != nil || st.Built || st.Passages != len(ps.Passages) {
+		t.Errorf("second index should reuse the store: exit %d, %v, %+v", code, err, st)
+	}
+	code, stdout, _ = run(t, dir, "index", "--rebuild")
+	if code != exitOK || !strings.HasPrefix(stdout, "built the store") {
+		t.Errorf("index --rebuild: exit %d, %q", code, stdout)
+	}
+	code, stdout, _ = run(t, dir, "version")
+	if code != exitOK || !strings.HasPrefix(stdout, "leviathan ") {
+		t.Errorf("version: exit %d, %q", code, stdout)
+	}
+}
+
+func TestPermute(t *testing.T) {
+	m := &Main{}
+	var k int
+	var j bool
+	extra := func(fs *flag.FlagSet) { fs.IntVar(&k, "k", 5, ""); fs.BoolVar(&j, "json", false, "") }
+	got := m.permute("search", []string{"Big", "Tech", "-k", "3", "--json", "--", "-x"}, extra)
+	want := "-k 3 --json -- Big Tech -x"
+	if strings.Join(got, " ") != want {
+		t.Errorf("permute = %q, want %q", got, want)
+	}
+}
