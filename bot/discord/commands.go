@@ -1,0 +1,128 @@
+package discord
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/leviathan-bot/leviathan/content"
+)
+
+// Discord's limits on command definitions and choices.
+const (
+	maxChoices    = 25
+	maxChoiceName = 100
+)
+
+// commandDefs returns the slash commands, with the summary's section choices
+// taken from the essay.
+func (b *Bot) commandDefs() []*discordgo.ApplicationCommand {
+	essay := b.h.Essay()
+	var sections []*discordgo.ApplicationCommandOptionChoice
+	for _, s := range essay.Sections {
+		if len(sections) == maxChoices {
+			break
+		}
+		name := clip(s, maxChoiceName)
+		sections = append(sections, &discordgo.ApplicationCommandOptionChoice{Name: name, Value: name})
+	}
+	maxQ := b.cfg.MaxQuestion
+	if maxQ <= 0 || maxQ > 6000 {
+		maxQ = 6000
+	}
+	dm := b.cfg.AllowDMs
+	return []*discordgo.ApplicationCommand{
+		{
+			Name: "ask", Description: "Frage zum Essay stellen, Antwort mit Belegen · Ask about the essay, answered with citations",
+			DMPermission: &dm,
+			Options: []*discordgo.ApplicationCommandOption{{
+				Type: discordgo.ApplicationCommandOptionString, Name: "question", Required: true,
+				Description: "Deine Frage, z. B. „Was ist DOGE?“ · Your question", MaxLength: maxQ,
+			}},
+		},
+		{
+			Name: "summary", Description: "Den Essay oder einen Abschnitt zusammenfassen · Summarize the essay or a section",
+			DMPermission: &dm,
+			Options: []*discordgo.ApplicationCommandOption{{
+				Type: discordgo.ApplicationCommandOptionString, Name: "section",
+				Description: "Abschnitt (leer: der ganze Essay) · Section (empty: the whole essay)", Choices: sections,
+			}},
+		},
+		{
+			Name: "quote", Description: "Wörtlich zitieren: ein Thema oder eine Stelle wie ¶12 · Quote verbatim",
+			DMPermission: &dm,
+			Options: []*discordgo.ApplicationCommandOption{{
+				Type: discordgo.ApplicationCommandOptionString, Name: "topic", Required: true, Autocomplete: true,
+				Description: "Thema oder Stelle, z. B. Libra oder ¶12 · Topic or label", MaxLength: 200,
+			}},
+		},
+		{
+			Name: "help", Description: "Was Leviathan kann, mit Beispielen · What Leviathan can do, with examples",
+			DMPermission: &dm,
+		},
+	}
+}
+
+// register replaces the application's commands with one bulk overwrite.
+func (b *Bot) register(ctx context.Context) error {
+	appID := b.selfID()
+	if st := b.s.State; st != nil {
+		st.RLock()
+		if st.Application != nil && st.Application.ID != "" {
+			appID = st.Application.ID
+		}
+		st.RUnlock()
+	}
+	cmds, err := b.s.ApplicationCommandBulkOverwrite(appID, b.cfg.GuildID, b.commandDefs(), discordgo.WithContext(ctx))
+	if err != nil {
+		return fmt.Errorf("couldn't register the slash commands: %w", err)
+	}
+	where := "globally (may take a while to appear)"
+	if b.cfg.GuildID != "" {
+		where = "on guild " + b.cfg.GuildID
+	}
+	b.log.Info("registered slash commands "+where, "commands", len(cmds))
+	return nil
+}
+
+// labelChoices suggests passage labels for what the user typed into
+// /quote topic: labels starting with it, or passages containing it (then
+// the typed text itself comes first, so a topic search stays possible).
+func labelChoices(essay *content.Essay, typed string) []*discordgo.ApplicationCommandOptionChoice {
+	typed = strings.TrimSpace(typed)
+	var out []*discordgo.ApplicationCommandOptionChoice
+	add := func(name, value string) {
+		if len(out) < maxChoices {
+			out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: clip(name, maxChoiceName), Value: clip(value, maxChoiceName)})
+		}
+	}
+	lower := strings.ToLower(typed)
+	labelish := typed == "" || content.LooksLikeLabel(typed) || strings.HasPrefix(typed, "¶")
+	if !labelish {
+		add(typed, typed)
+	}
+	norm := strings.TrimPrefix(lower, "¶")
+	for _, p := range essay.Passages {
+		l := strings.ToLower(p.Label)
+		switch {
+		case labelish && (strings.HasPrefix(strings.TrimPrefix(l, "¶"), norm) || strings.HasPrefix(l, lower)):
+		case !labelish && strings.Contains(strings.ToLower(p.Text), lower):
+		default:
+			continue
+		}
+		add(p.Label+" · "+p.Section+" — "+p.Text, p.Label)
+	}
+	return out
+}
+
+// clip cuts s to at most n runes, with "…" when cut.
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return strings.TrimSpace(string(r[:n-1])) + "…"
+}

@@ -1,0 +1,168 @@
+package discord
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/leviathan-bot/leviathan/bot/command"
+)
+
+// onInteraction dispatches on the interaction's type first:
+// ApplicationCommandData panics for any other type.
+func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreate) {
+	i := ic.Interaction
+	if !b.enter() {
+		if i.Type == discordgo.InteractionApplicationCommand {
+			b.respond(b.work, i, restartingText, true)
+		}
+		return
+	}
+	defer b.leave()
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand:
+		b.onCommand(i)
+	case discordgo.InteractionApplicationCommandAutocomplete:
+		b.onAutocomplete(i)
+	case discordgo.InteractionMessageComponent:
+		b.onComponent(i)
+	}
+}
+
+// respond answers an interaction at once with a message.
+func (b *Bot) respond(ctx context.Context, i *discordgo.Interaction, text string, ephemeral bool) {
+	var flags discordgo.MessageFlags
+	if ephemeral {
+		flags = discordgo.MessageFlagsEphemeral
+	}
+	// The texts answered at once (help, refusals) fit one message; Split
+	// only guards the limit.
+	text = command.Split(command.Sanitize(text), command.MessageLimit)[0]
+	err := b.s.InteractionRespond(i, &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{Content: text, Flags: flags, AllowedMentions: noPing()},
+	}, discordgo.WithContext(ctx))
+	if err != nil {
+		b.log.Error("couldn't respond to an interaction", "interaction", i.ID, "err", err)
+	}
+}
+
+func interactionUser(i *discordgo.Interaction) (*discordgo.User, []string) {
+	if i.Member != nil && i.Member.User != nil {
+		return i.Member.User, i.Member.Roles
+	}
+	return i.User, nil
+}
+
+func stringOption(opts []*discordgo.ApplicationCommandInteractionDataOption, name string) string {
+	for _, o := range opts {
+		if o.Name == name && o.Type == discordgo.ApplicationCommandOptionString {
+			return o.StringValue()
+		}
+	}
+	return ""
+}
+
+func (b *Bot) onCommand(i *discordgo.Interaction) {
+	start := time.Now()
+	ctx := b.work
+	data := i.ApplicationCommandData()
+	var cmd command.Command
+	switch data.Name {
+	case command.Ask:
+		cmd = command.Command{Name: command.Ask, Arg: stringOption(data.Options, "question")}
+	case command.Summary:
+		cmd = command.Command{Name: command.Summary, Arg: stringOption(data.Options, "section")}
+	case command.Quote:
+		cmd = command.Command{Name: command.Quote, Arg: stringOption(data.Options, "topic")}
+	default: // help, and commands of an older registration
+		cmd = command.Command{Name: command.Help}
+	}
+	user, roles := interactionUser(i)
+	if user == nil {
+		b.log.Warn("interaction without a user", "interaction", i.ID)
+		return
+	}
+	if no := b.admit(ctx, asker{userID: user.ID, roles: roles, channelID: i.ChannelID, dm: i.GuildID == ""}, false); no != nil {
+		b.respond(ctx, i, no.text, true)
+		b.metrics.Question(cmd.Name, no.outcome, time.Since(start))
+		return
+	}
+	if cmd.Name == command.Help {
+		b.respond(ctx, i, command.HelpReply().Body(), true)
+		b.metrics.Question(command.Help, command.OutcomeOK, time.Since(start))
+		return
+	}
+	if cmd.Name == command.Ask {
+		if err := b.h.CheckQuestion(cmd.Arg); err != nil {
+			b.respond(ctx, i, err.Error(), true)
+			b.metrics.Question(cmd.Name, command.OutcomeRejected, time.Since(start))
+			return
+		}
+	}
+	if wait := b.takeCooldown(user.ID); wait > 0 {
+		b.respond(ctx, i, cooldownText(wait), true)
+		b.metrics.Question(cmd.Name, "cooldown", time.Since(start))
+		return
+	}
+	// Discord wants a response within 3 s: defer ("Leviathan is thinking…")
+	// before anything slow.
+	err := b.s.InteractionRespond(i, &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
+	}, discordgo.WithContext(ctx))
+	if err != nil {
+		b.log.Error("couldn't defer an interaction", "interaction", i.ID, "command", cmd.Name, "err", err)
+		b.metrics.Question(cmd.Name, command.OutcomeError, time.Since(start))
+		return
+	}
+	b.answer(ctx, interactionTarget{s: b.s, i: i}, cmd.Name, cmd, nil, start)
+}
+
+func (b *Bot) onAutocomplete(i *discordgo.Interaction) {
+	data := i.ApplicationCommandData()
+	var typed string
+	for _, o := range data.Options {
+		if o.Focused {
+			typed = o.StringValue()
+		}
+	}
+	var choices []*discordgo.ApplicationCommandOptionChoice
+	if data.Name == command.Quote {
+		choices = labelChoices(b.h.Essay(), typed)
+	}
+	if choices == nil {
+		choices = []*discordgo.ApplicationCommandOptionChoice{}
+	}
+	err := b.s.InteractionRespond(i, &discordgo.InteractionResponse{
+		Type: discordgo.InteractionApplicationCommandAutocompleteResult,
+		Data: &discordgo.InteractionResponseData{Choices: choices},
+	}, discordgo.WithContext(b.work))
+	if err != nil {
+		b.log.Warn("couldn't answer an autocomplete", "err", err)
+	}
+}
+
+func (b *Bot) onComponent(i *discordgo.Interaction) {
+	id := i.MessageComponentData().CustomID
+	rest, ok := strings.CutPrefix(id, feedbackPrefix)
+	vote, answerID, ok2 := strings.Cut(rest, ":")
+	if !ok || !ok2 || (vote != "up" && vote != "down") {
+		b.log.Warn("unknown button", "custom_id", id)
+		b.respond(b.work, i, command.Apology, true)
+		return
+	}
+	user, _ := interactionUser(i)
+	userID := ""
+	if user != nil {
+		userID = user.ID
+	}
+	messageID := ""
+	if i.Message != nil {
+		messageID = i.Message.ID
+	}
+	b.log.Info("feedback", "vote", vote, "answer", answerID, "message", messageID, "channel", i.ChannelID, "user", userID)
+	b.metrics.Feedback(vote)
+	b.respond(b.work, i, feedbackThanks, true)
+}
