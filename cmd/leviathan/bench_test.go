@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"testing"
 )
 
@@ -35,7 +36,7 @@ func BenchmarkColdStart(b *testing.B) {
 	i := 0
 	for b.Loop() {
 		i++
-		runBinary(b, bin, filepath.Join(root, "cold", string(rune('a'+i%26)), filepath.Base(b.Name())+itoa(i)))
+		runBinary(b, bin, filepath.Join(root, strconv.Itoa(i)))
 	}
 }
 

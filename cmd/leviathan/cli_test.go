@@ -7,11 +7,19 @@ import (
 	"flag"
 	"strings"
 	"testing"
+
+	"github.com/leviathan-bot/leviathan/bot/llm/llmtest"
 )
 
 // run runs the program in-process with a fresh data directory (unless dir
 // is given) and no LLM configured, and returns the exit code and output.
 func run(t testing.TB, dir string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	return runWith(t, dir, nil, args...)
+}
+
+// runWith is run with extra environment variables.
+func runWith(t testing.TB, dir string, env []string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	if dir == "" {
 		dir = t.TempDir()
@@ -19,7 +27,7 @@ func run(t testing.TB, dir string, args ...string) (code int, stdout, stderr str
 	var out, errb bytes.Buffer
 	m := &Main{
 		Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb,
-		Environ: []string{"LEVIATHAN_DATA_DIR=" + dir, "LEVIATHAN_LOG_LEVEL=warn"},
+		Environ: append([]string{"LEVIATHAN_DATA_DIR=" + dir, "LEVIATHAN_LOG_LEVEL=warn"}, env...),
 	}
 	code = m.Run(context.Background(), args)
 	return code, out.String(), errb.String()
@@ -34,20 +42,16 @@ type citationJSON struct {
 }
 
 type askJSON struct {
-	Question  string          `json:"question"`
-	Answer    string          `json:"answer"`
-	Mode      string          `json:"mode"`
-	Citations []citationJSON  `json:"citations"`
-	Notice    string          `json:"notice"`
-	Raw       map[string]bool `json:"-"`
+	Question  string         `json:"question"`
+	Answer    string         `json:"answer"`
+	Mode      string         `json:"mode"`
+	Citations []citationJSON `json:"citations"`
+	Notice    string         `json:"notice"`
 }
 
 func decodeAsk(t *testing.T, stdout string) askJSON {
 	t.Helper()
 	var a askJSON
-	dec := json.NewDecoder(strings.NewReader(stdout))
-	dec.DisallowUnknownFields()
-	// "kind" is allowed in citations; decode loosely for it.
 	if err := json.Unmarshal([]byte(stdout), &a); err != nil {
 		t.Fatalf("ask --json printed invalid JSON: %v\n%s", err, stdout)
 	}
@@ -275,5 +279,46 @@ func TestPermute(t *testing.T) {
 	want := "-k 3 --json -- Big Tech -x"
 	if strings.Join(got, " ") != want {
 		t.Errorf("permute = %q, want %q", got, want)
+	}
+}
+
+func TestAskStreamsWithLLM(t *testing.T) {
+	srv := llmtest.New(t)
+	srv.Respond = func(llmtest.Request) llmtest.Reply {
+		return llmtest.Reply{Text: "Der Autor nennt es Technofeudalismus [1]."}
+	}
+	env := []string{"OPENAI_BASE_URL=" + srv.BaseURL(), "OPENAI_API_KEY=test"}
+	code, stdout, stderr := runWith(t, "", env, "ask", "Was versteht der Autor unter Technofeudalismus?")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.HasPrefix(stdout, "Der Autor nennt es Technofeudalismus [1].\n") || strings.Contains(stdout, "―――") {
+		t.Errorf("streamed answer printed wrongly:\n%s", stdout)
+	}
+	if !strings.Contains(stdout, "Quellen:\n[1] ¶") {
+		t.Errorf("no sources after the streamed answer:\n%s", stdout)
+	}
+
+	code, stdout, _ = runWith(t, "", env, "ask", "--json", "Was versteht der Autor unter Technofeudalismus?")
+	if a := decodeAsk(t, stdout); code != exitOK || a.Mode != "llm" || len(a.Citations) != 1 {
+		t.Errorf("ask --json with an LLM: exit %d, %+v", code, a)
+	}
+}
+
+func TestAskStreamRevised(t *testing.T) {
+	srv := llmtest.New(t)
+	// A stream cut mid-answer falls back to the extractive answer, so the
+	// final text differs from what was streamed.
+	srv.Respond = func(llmtest.Request) llmtest.Reply {
+		return llmtest.Reply{Text: "Technofeudalismus ist ein Begriff, den der Autor geprägt hat [1].", CutAfter: 3}
+	}
+	env := []string{"OPENAI_BASE_URL=" + srv.BaseURL(), "OPENAI_API_KEY=test"}
+	code, stdout, stderr := runWith(t, "", env, "ask", "Was versteht der Autor unter Technofeudalismus?")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	streamed, final, ok := strings.Cut(stdout, "――― geprüfte Antwort ―――\n")
+	if !ok || !strings.HasPrefix(streamed, "Technofeudalismus ist") || strings.Contains(final, "geprägt") || !strings.Contains(final, "¶7") {
+		t.Errorf("want the streamed start, a separator and the extractive answer:\n%s\n%s", stdout, stderr)
 	}
 }
