@@ -205,7 +205,7 @@ func (c *Client) Stream(ctx context.Context, msgs []bot.Message, onDelta func(st
 		}
 		if err != nil {
 			out.Text = text.String()
-			if text.Len() > 0 && !isTimeout(ctx, err) {
+			if text.Len() > 0 && ctx.Err() == nil && !isTimeout(ctx, err) {
 				return out, &bot.LLMError{Reason: bot.ReasonStreamCut, Err: fmt.Errorf("couldn't read the stream after %d bytes: %w", text.Len(), err)}
 			}
 			return out, classify(ctx, "couldn't read the stream", err)

@@ -184,3 +184,22 @@ func TestBackendRemoteEmbeddingsWarmStart(t *testing.T) {
 		t.Errorf("warm run made embedding calls %q, want one for the query", warm)
 	}
 }
+
+func TestLLMSummaryCitesLabels(t *testing.T) {
+	fake := llmtest.New(t)
+	fake.Push(llmtest.Reply{Text: "Die Tech-Oligarchen sitzen an der Macht [1] und bauen den Staat um [2] [30]."})
+	code, stdout, stderr := runEnv(t, []string{"OPENAI_BASE_URL=" + fake.BaseURL()}, "summary", "--json", "Tech-Oligarchen")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	a := decodeLLMAsk(t, stdout)
+	heading, ps := content.Load().Section("Tech-Oligarchen")
+	if a.Mode != "llm" || strings.Contains(a.Answer, "[30]") || len(a.Citations) != 2 ||
+		a.Citations[0].Label != ps[0].Label || a.Citations[1].Label != ps[1].Label {
+		t.Errorf("got %+v", a)
+	}
+	user := fake.ChatRequests()[0].Messages[1].Content
+	if !strings.Contains(user, heading) || strings.Count(user, "<passage n=") != len(ps) {
+		t.Errorf("the summary prompt does not hold the section's %d passages:\n%s", len(ps), user)
+	}
+}
