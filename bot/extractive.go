@@ -38,6 +38,11 @@ var (
 	definingSentence   = regexp.MustCompile(`(?i)\b(bezeichn\w*|versteh\w*|nenn\w*|nannte|genannt|definier\w*|bedeutet|das heißt|gemeint)\b`)
 )
 
+// leadsIn reports whether a sentence only introduces what follows
+// ("Am Beispiel der chinesischen Kolonialkriege erklärte Mao:"): quoted
+// alone it says nothing.
+func leadsIn(s string) bool { return strings.HasSuffix(s, ":") }
+
 // candidate is a sentence considered for an answer.
 type candidate struct {
 	analyzed
@@ -69,8 +74,11 @@ func (e *Engine) answerExtractive(q string, hits []retrieval.Hit) Answer {
 			// A sentence right after a matching one often explains it
 			// ("… den ich als »Technofeudalismus« bezeichnet habe. Indem
 			// große Unternehmen …"), so it inherits some of its score.
-			cands = append(cands, candidate{analyzed: s, score: rank * (own + 0.4*prev)})
-			prev = own
+			prev, own = own, rank*(own+0.4*prev)
+			if leadsIn(s.Text) {
+				continue
+			}
+			cands = append(cands, candidate{analyzed: s, score: own})
 		}
 	}
 	// Retrieval can call a passage relevant on a faint likeness (a

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/leviathan-bot/leviathan/content"
+	"github.com/leviathan-bot/leviathan/retrieval"
 )
 
 func newTestEngine(t testing.TB, r Retriever) *Engine {
@@ -67,6 +68,9 @@ func checkCited(t *testing.T, a Answer) {
 		if i := strings.LastIndex(quoted, "\n"); i >= 0 {
 			quoted = quoted[i+1:]
 		}
+		if strings.HasSuffix(quoted, ":") {
+			t.Errorf("[%d] quotes a lead-in that says nothing alone: %q", n, quoted)
+		}
 		if !strings.Contains(c.Text, quoted) {
 			t.Errorf("[%d] %s does not contain the quoted sentence %q", n, c.Label, quoted)
 		}
@@ -90,6 +94,7 @@ func TestAskExtractive(t *testing.T) {
 		{"Was ist DOGE?", []string{"¶4"}},
 		{"Wer hat den Text übersetzt?", []string{"Kolophon", "Fn2"}},
 		{"Warum ist Trump kein Louis XIV?", []string{"¶3"}},
+		{"Was schlägt der Autor der Linken vor?", []string{"¶15", "¶13", "¶11"}},
 	}
 	e := newTestEngine(t, newFakeRetriever())
 	for _, tt := range tests {
@@ -227,5 +232,15 @@ func TestSentencesVerbatim(t *testing.T) {
 		if joined < len(p.Text)-len(ss) {
 			t.Errorf("%s: sentences lose text (%d of %d bytes)", p.Label, joined, len(p.Text))
 		}
+	}
+}
+
+func TestAnswerSkipsLeadIns(t *testing.T) {
+	e := newTestEngine(t, newFakeRetriever())
+	p, _ := e.Essay().Lookup("¶13") // ends "… erklärte Mao:", the lead-in to ¶14
+	a := e.answerExtractive("Wie verändert sich die Aufgabe der Linken?", []retrieval.Hit{{Passage: p, Score: 1, Relevant: true}})
+	checkCited(t, a)
+	if strings.Contains(a.Text, "erklärte Mao:") {
+		t.Errorf("answer quotes a lead-in: %s", a.Text)
 	}
 }

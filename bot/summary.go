@@ -165,8 +165,9 @@ func (ix *essayIndex) central(passages []content.Passage, k int) []analyzed {
 	for _, p := range passages {
 		for _, s := range ix.sentences(p) {
 			// Very short sentences ("Gehen wir von der zweiten Hypothese
-			// aus.") lose their point out of context.
-			if len(s.Terms) < 5 {
+			// aus.") and lead-ins to a quote lose their point out of
+			// context.
+			if len(s.Terms) < 5 || leadsIn(s.Text) {
 				continue
 			}
 			c := cand{analyzed: s, v: ix.vector(s)}
