@@ -168,12 +168,21 @@ func (c *Client) Complete(ctx context.Context, msgs []bot.Message) (bot.Completi
 	return out, nil
 }
 
+// errStalled is the cause of a stream's cancellation when the backend
+// sent nothing for a whole time limit.
+var errStalled = errors.New("no data from the backend within the time limit")
+
 // Stream asks for the answer as a stream, calling onDelta with each piece.
+// The time limit applies to the wait for the response and to every gap
+// between pieces, not to the whole answer: a slow local model that keeps
+// writing is not cut off, one that stalls is.
 // A stream that ends without a finish reason counts as cut: servers send
 // one with the last piece, and without it the answer may stop mid-sentence.
 func (c *Client) Stream(ctx context.Context, msgs []bot.Message, onDelta func(string)) (bot.Completion, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
-	defer cancel()
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	watchdog := time.AfterFunc(c.timeout, func() { cancel(errStalled) })
+	defer watchdog.Stop()
 	req := c.request(msgs)
 	withUsage := !c.noStreamUsage.Load()
 	if withUsage {
@@ -200,6 +209,7 @@ func (c *Client) Stream(ctx context.Context, msgs []bot.Message, onDelta func(st
 	)
 	for {
 		chunk, err := stream.Recv()
+		watchdog.Reset(c.timeout)
 		if errors.Is(err, io.EOF) {
 			break
 		}
@@ -255,7 +265,8 @@ func refusedStreamOptions(err error) bool {
 
 func isTimeout(ctx context.Context, err error) bool {
 	var ne net.Error
-	return errors.Is(ctx.Err(), context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded) ||
+	return errors.Is(ctx.Err(), context.DeadlineExceeded) || errors.Is(context.Cause(ctx), errStalled) ||
+		errors.Is(err, context.DeadlineExceeded) ||
 		(errors.As(err, &ne) && ne.Timeout())
 }
 

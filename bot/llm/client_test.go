@@ -3,11 +3,15 @@ package llm
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/leviathan-bot/leviathan/bot"
@@ -242,6 +246,7 @@ func TestStreamFailuresAreClassified(t *testing.T) {
 		{"garbage chunk", llmtest.Reply{Status: 200, Body: "data: {\"choices\": [ garbage\n\n"}, bot.ReasonBadResponse, false},
 		{"empty answer", llmtest.Reply{Text: ""}, bot.ReasonEmptyAnswer, false},
 		{"hang past the timeout", llmtest.Reply{Hang: true}, bot.ReasonTimeout, false},
+		{"stall mid-answer", llmtest.Reply{Text: "Der Autor sagt, dass die Plattformen", StallAfter: 2}, bot.ReasonTimeout, true},
 		{"server error", llmtest.Reply{Status: 500}, bot.ReasonServerError, false},
 	}
 	for _, tc := range tests {
@@ -301,5 +306,72 @@ func TestHTTPClientIsNotModified(t *testing.T) {
 	}
 	if hc.Transport != nil {
 		t.Error("New changed the caller's http.Client")
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// pacedBackend serves a stream whose pieces come gap apart, on fake time.
+func pacedBackend(gaps []time.Duration) *http.Client {
+	return &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		pr, pw := io.Pipe()
+		go func() {
+			for i, g := range gaps {
+				select {
+				case <-time.After(g):
+				case <-r.Context().Done():
+					// net/http ends a response body when the request's
+					// context is done; so does this fake.
+					pw.CloseWithError(r.Context().Err())
+					return
+				}
+				finish := ""
+				if i == len(gaps)-1 {
+					finish = "stop"
+				}
+				if _, err := fmt.Fprintf(pw, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"w%d \"},\"finish_reason\":%q}]}\n\n", i, finish); err != nil {
+					return // the client gave up and closed the body
+				}
+			}
+			_, _ = io.WriteString(pw, "data: [DONE]\n\n")
+			pw.Close()
+		}()
+		return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"text/event-stream"}}, Body: pr, Request: r}, nil
+	})}
+}
+
+// The time limit bounds the wait for each piece of a stream, not the whole
+// answer: a slow model that keeps writing is not cut off, one that stalls is.
+func TestStreamTimeLimitIsPerGap(t *testing.T) {
+	tests := []struct {
+		name   string
+		gaps   []time.Duration
+		reason string
+		pieces int
+	}{
+		{"slow but steady: 10 × 150ms under a 500ms limit", slices.Repeat([]time.Duration{150 * time.Millisecond}, 10), "", 10},
+		{"stalls for 600ms after 3 pieces", []time.Duration{100 * time.Millisecond, 100 * time.Millisecond, 100 * time.Millisecond, 600 * time.Millisecond, 0}, bot.ReasonTimeout, 3},
+		{"slow first piece", []time.Duration{time.Second}, bot.ReasonTimeout, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				c, err := New(Config{Model: "m", BaseURL: "http://fake.invalid/v1", Timeout: 500 * time.Millisecond, HTTPClient: pacedBackend(tc.gaps)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				n := 0
+				got, err := c.Stream(t.Context(), msgs, func(string) { n++ })
+				if tc.reason == "" && err != nil || tc.reason != "" && (err == nil || reason(err) != tc.reason) {
+					t.Fatalf("err = %v, want %q", err, tc.reason)
+				}
+				if n != tc.pieces {
+					t.Errorf("%d pieces (%q), want %d", n, got.Text, tc.pieces)
+				}
+				synctest.Wait() // the writer has seen the end of the request
+			})
+		})
 	}
 }

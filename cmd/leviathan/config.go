@@ -87,7 +87,7 @@ var settings = []setting{
 		func(c *Config, v string) error { c.BaseURL = v; return checkBaseURL(v) }},
 	{"LEVIATHAN_MODEL", "model", "gpt-4o-mini", "chat model", false,
 		func(c *Config, v string) error { c.Model = v; return nonEmpty(v) }},
-	{"LEVIATHAN_LLM_TIMEOUT", "llm-timeout", "60s", "time limit for one model request", false,
+	{"LEVIATHAN_LLM_TIMEOUT", "llm-timeout", "60s", "time limit for one model request; a streamed answer may run longer while text keeps coming, but not stall longer", false,
 		func(c *Config, v string) (err error) { c.LLMTimeout, err = positiveDuration(v); return }},
 	{"LEVIATHAN_LLM_RETRIES", "llm-retries", "2", "retries on 429 and 5xx (honouring Retry-After)", false,
 		func(c *Config, v string) (err error) { c.LLMRetries, err = intIn(v, 0, 10); return }},

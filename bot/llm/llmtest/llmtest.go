@@ -39,6 +39,9 @@ type Reply struct {
 	CutAfter int
 	// Hang blocks until the client gives up (or the server closes).
 	Hang bool
+	// StallAfter, if positive, stops a stream after that many chunks and
+	// blocks like Hang: a backend that went quiet mid-answer.
+	StallAfter int
 	// NoUsage leaves the token counts out.
 	NoUsage bool
 }
@@ -267,6 +270,13 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request, cr *openai.ChatCom
 	}
 	send(chunk("", "")) // the role-only first chunk real servers send
 	for i, c := range chunks {
+		if rep.StallAfter > 0 && i == rep.StallAfter {
+			select {
+			case <-r.Context().Done():
+			case <-s.closing:
+			}
+			return
+		}
 		if rep.CutAfter > 0 && i == rep.CutAfter {
 			// Abort the connection the way a crashing backend or a proxy
 			// timeout does: no finish reason, no [DONE].
