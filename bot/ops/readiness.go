@@ -9,15 +9,16 @@ import (
 // all hold before the process takes traffic. Its Check method fits
 // NewServer's ready argument. It is safe for concurrent use.
 type Readiness struct {
-	mu    sync.Mutex
-	order []string
-	why   map[string]string // empty reason: the condition holds
+	mu     sync.Mutex
+	order  []string
+	why    map[string]string                // empty reason: the condition holds
+	probes map[string]func() (bool, string) // conditions asked at Check time
 }
 
 // NewReadiness returns a Readiness whose conditions all start out unmet
 // ("<name>: not ready yet").
 func NewReadiness(names ...string) *Readiness {
-	r := &Readiness{why: map[string]string{}}
+	r := &Readiness{why: map[string]string{}, probes: map[string]func() (bool, string){}}
 	for _, n := range names {
 		r.add(n, "not ready yet")
 	}
@@ -29,6 +30,16 @@ func (r *Readiness) add(name, why string) {
 		r.order = append(r.order, name)
 	}
 	r.why[name] = why
+	delete(r.probes, name)
+}
+
+// Track makes a condition follow f, asked on every Check: for a part that
+// already knows its own state, such as the Discord adapter's Ready.
+func (r *Readiness) Track(name string, f func() (bool, string)) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.add(name, "")
+	r.probes[name] = f
 }
 
 // OK marks a condition as met.
@@ -55,7 +66,16 @@ func (r *Readiness) Check() (bool, string) {
 	defer r.mu.Unlock()
 	var unmet []string
 	for _, n := range r.order {
-		if w := r.why[n]; w != "" {
+		w := r.why[n]
+		if f := r.probes[n]; f != nil {
+			if ok, why := f(); !ok {
+				w = why
+				if w == "" {
+					w = "not ready"
+				}
+			}
+		}
+		if w != "" {
 			unmet = append(unmet, n+": "+w)
 		}
 	}

@@ -84,6 +84,35 @@ func TestReadyzFollowsReadiness(t *testing.T) {
 	}
 }
 
+func TestReadinessTrack(t *testing.T) {
+	r := NewReadiness("index", "gateway")
+	r.OK("index")
+	gw := struct {
+		ok  bool
+		why string
+	}{false, "connecting to the Discord gateway"}
+	r.Track("gateway", func() (bool, string) { return gw.ok, gw.why })
+
+	steps := []struct {
+		do   func()
+		ok   bool
+		want string
+	}{
+		{func() {}, false, "gateway: connecting to the Discord gateway"},
+		{func() { gw.ok, gw.why = true, "connected" }, true, ""},
+		{func() { gw.ok, gw.why = false, "" }, false, "gateway: not ready"},
+		// A fixed state replaces the tracked function.
+		{func() { r.OK("gateway") }, true, ""},
+		{func() { r.Fail("index", "store unreadable") }, false, "index: store unreadable"},
+	}
+	for i, s := range steps {
+		s.do()
+		if ok, why := r.Check(); ok != s.ok || why != s.want {
+			t.Errorf("step %d: Check() = %v %q, want %v %q", i, ok, why, s.ok, s.want)
+		}
+	}
+}
+
 func TestNoMetricsRouteWithoutMetrics(t *testing.T) {
 	srv := httptest.NewServer(NewServer("", nil, nil, nil).Handler())
 	defer srv.Close()
