@@ -199,32 +199,43 @@ func (s *Server) takeFault(req Request) *fault {
 	return nil
 }
 
-// decodeMessage decodes a message body and checks its limits and mentions.
-// It answers 400 itself and returns false when Discord would refuse it.
-// Callers hold s.mu.
-func (s *Server) decodeMessage(w http.ResponseWriter, r *http.Request, raw []byte, out any) bool {
+// decodeMessage checks the limits and mentions of a message body (the
+// "data" of an interaction callback) and decodes it as a Message, whose
+// decoder, unlike those of discordgo's request types, understands
+// components. It answers 400 itself and returns nil when Discord would
+// refuse the body. Callers hold s.mu.
+func (s *Server) decodeMessage(w http.ResponseWriter, r *http.Request, raw []byte) *discordgo.Message {
 	path, _ := trimAPI(r.URL.Path)
-	var body map[string]any
+	var body map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &body); err != nil {
 		invalidForm(w, "body", "not JSON")
-		return false
+		return nil
 	}
 	if strings.HasSuffix(path, "/callback") {
-		body, _ = body["data"].(map[string]any)
+		raw = body["data"]
+		if len(raw) == 0 || string(raw) == "null" {
+			return &discordgo.Message{}
+		}
 	}
-	if mention := checkMentions(body); mention != "" {
+	var fields map[string]any
+	if err := json.Unmarshal(raw, &fields); err != nil {
+		invalidForm(w, "data", "not an object")
+		return nil
+	}
+	if mention := checkMentions(fields); mention != "" {
 		s.violate(Violation{Method: r.Method, Path: path, Kind: "mentions", Detail: mention})
 	}
-	if problems := checkMessageLimits(body); len(problems) > 0 {
+	if problems := checkMessageLimits(fields); len(problems) > 0 {
 		s.violate(Violation{Method: r.Method, Path: path, Kind: "limit", Detail: strings.Join(problems, "; ")})
 		invalidForm(w, "content", problems[0])
-		return false
+		return nil
 	}
-	if err := json.Unmarshal(raw, out); err != nil {
+	var m discordgo.Message
+	if err := json.Unmarshal(raw, &m); err != nil {
 		invalidForm(w, "body", err.Error())
-		return false
+		return nil
 	}
-	return true
+	return &m
 }
 
 func (s *Server) putCommands(w http.ResponseWriter, r *http.Request) {
@@ -278,8 +289,15 @@ func (s *Server) callback(w http.ResponseWriter, r *http.Request) {
 		writeError(w, 400, 40060, "Interaction has already been acknowledged.")
 		return
 	}
-	var resp discordgo.InteractionResponse
-	if !s.decodeMessage(w, r, raw, &resp) {
+	var resp struct {
+		Type discordgo.InteractionResponseType `json:"type"`
+		Data *struct {
+			Choices []*discordgo.ApplicationCommandOptionChoice `json:"choices"`
+		} `json:"data"`
+	}
+	_ = json.Unmarshal(raw, &resp) // the spec check has vetted the shape
+	data := s.decodeMessage(w, r, raw)
+	if data == nil {
 		return
 	}
 	allowed := false
@@ -293,11 +311,7 @@ func (s *Server) callback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in.acked = true
-	s.callbacks = append(s.callbacks, Callback{InteractionID: in.id, Token: in.token, Type: resp.Type, Data: resp.Data})
-	data := resp.Data
-	if data == nil {
-		data = &discordgo.InteractionResponseData{}
-	}
+	s.callbacks = append(s.callbacks, Callback{InteractionID: in.id, Token: in.token, Type: resp.Type, Raw: raw})
 	switch resp.Type {
 	case discordgo.InteractionResponseChannelMessageWithSource, discordgo.InteractionResponseDeferredChannelMessageWithSource:
 		m := &discordgo.Message{ID: s.newID(), ChannelID: in.channelID, GuildID: in.guildID, Author: s.botUser(),
@@ -314,11 +328,14 @@ func (s *Server) callback(w http.ResponseWriter, r *http.Request) {
 			updateMessage(in.original, raw, "data")
 		}
 	case discordgo.InteractionApplicationCommandAutocompleteResult:
-		if len(data.Choices) > 25 {
-			path, _ := trimAPI(r.URL.Path)
-			s.violate(Violation{Method: r.Method, Path: path, Kind: "limit", Detail: fmt.Sprintf("%d autocomplete choices (max 25)", len(data.Choices))})
+		if resp.Data == nil {
+			break
 		}
-		in.choices = data.Choices
+		if len(resp.Data.Choices) > 25 {
+			path, _ := trimAPI(r.URL.Path)
+			s.violate(Violation{Method: r.Method, Path: path, Kind: "limit", Detail: fmt.Sprintf("%d autocomplete choices (max 25)", len(resp.Data.Choices))})
+		}
+		in.choices = resp.Data.Choices
 	}
 	s.notify()
 	w.WriteHeader(http.StatusNoContent)
@@ -367,8 +384,7 @@ func (s *Server) webhookMessage(w http.ResponseWriter, r *http.Request) {
 		s.notify()
 		w.WriteHeader(http.StatusNoContent)
 	case http.MethodPatch:
-		var edit discordgo.WebhookEdit
-		if !s.decodeMessage(w, r, raw, &edit) {
+		if s.decodeMessage(w, r, raw) == nil {
 			return
 		}
 		updateMessage(m, raw, "")
@@ -390,8 +406,8 @@ func (s *Server) followup(w http.ResponseWriter, r *http.Request) {
 		writeError(w, 404, 10015, "Unknown Webhook")
 		return
 	}
-	var p discordgo.WebhookParams
-	if !s.decodeMessage(w, r, raw, &p) {
+	p := s.decodeMessage(w, r, raw)
+	if p == nil {
 		return
 	}
 	m := &discordgo.Message{ID: s.newID(), ChannelID: in.channelID, GuildID: in.guildID, Author: s.botUser(), WebhookID: s.cfg.appID,
@@ -425,13 +441,13 @@ func (s *Server) createMessage(w http.ResponseWriter, r *http.Request) {
 		writeError(w, 404, 10003, "Unknown Channel")
 		return
 	}
-	var p discordgo.MessageSend
-	if !s.decodeMessage(w, r, raw, &p) {
+	p := s.decodeMessage(w, r, raw)
+	if p == nil {
 		return
 	}
 	m := &discordgo.Message{ChannelID: ch.ID, GuildID: ch.GuildID, Author: s.botUser(), Content: p.Content,
 		Embeds: p.Embeds, Components: p.Components, Flags: p.Flags}
-	if ref := p.Reference; ref != nil {
+	if ref := p.MessageReference; ref != nil {
 		refCh := ref.ChannelID
 		if refCh == "" {
 			refCh = ch.ID
@@ -473,8 +489,7 @@ func (s *Server) channelMessage(w http.ResponseWriter, r *http.Request) {
 		writeError(w, 403, 50005, "Cannot edit a message authored by another user")
 		return
 	}
-	var edit discordgo.MessageEdit
-	if !s.decodeMessage(w, r, raw, &edit) {
+	if s.decodeMessage(w, r, raw) == nil {
 		return
 	}
 	updateMessage(m, raw, "")

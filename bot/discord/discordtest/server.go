@@ -88,11 +88,12 @@ type Violation struct {
 	Method, Path, Kind, Detail string
 }
 
-// Callback is one accepted interaction callback.
+// Callback is one accepted interaction callback. Raw is the body as sent;
+// Server.Original and Server.Choices show what it produced.
 type Callback struct {
 	InteractionID, Token string
 	Type                 discordgo.InteractionResponseType
-	Data                 *discordgo.InteractionResponseData
+	Raw                  []byte
 }
 
 type interaction struct {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -402,5 +403,78 @@ func TestValidationRejectsWhatDiscordRejects(t *testing.T) {
 	}
 	if got := srv.Commands(DefaultGuildID); len(got) != 1 || got[0].Name != "ask" || got[0].ID == "" {
 		t.Errorf("Commands = %+v", got)
+	}
+}
+
+func TestConcurrentAnswers(t *testing.T) {
+	t.Parallel()
+	srv := New(t)
+	s := connected(t, srv, discordgo.IntentsGuilds)
+	s.AddHandler(func(s *discordgo.Session, i *discordgo.InteractionCreate) {
+		if err := s.InteractionRespond(i.Interaction, &discordgo.InteractionResponse{Type: 5}); err != nil {
+			t.Errorf("defer: %v", err)
+			return
+		}
+		_, err := s.InteractionResponseEdit(i.Interaction, &discordgo.WebhookEdit{Content: ptr("Antwort [1]"), AllowedMentions: noPing,
+			Embeds: &[]*discordgo.MessageEmbed{{Title: "Quellen", Fields: []*discordgo.MessageEmbedField{{Name: "[1] ¶12", Value: "„Technofeudalismus …“"}}}},
+			Components: &[]discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+				discordgo.Button{CustomID: "vote:up", Emoji: &discordgo.ComponentEmoji{Name: "👍"}, Style: discordgo.SecondaryButton},
+				discordgo.Button{CustomID: "vote:down", Emoji: &discordgo.ComponentEmoji{Name: "👎"}, Style: discordgo.SecondaryButton},
+			}}}})
+		if err != nil {
+			t.Errorf("edit: %v", err)
+		}
+		if _, err := s.FollowupMessageCreate(i.Interaction, true, &discordgo.WebhookParams{Content: "Teil 2", AllowedMentions: noPing}); err != nil {
+			t.Errorf("follow-up: %v", err)
+		}
+	})
+	const n = 20
+	var refs []InteractionRef
+	for range n {
+		refs = append(refs, srv.SendInteraction(Interaction{Name: "ask", Options: []CommandOption{Str("question", "Was ist DOGE?")}}))
+	}
+	err := srv.Wait(ctxT(t), func() bool {
+		for _, r := range refs {
+			if m := srv.Original(r.Token); m == nil || m.Content == "" || len(srv.Followups(r.Token)) == 0 {
+				return false
+			}
+		}
+		return true
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := srv.Original(refs[0].Token)
+	if len(m.Embeds) != 1 || len(m.Components) != 1 {
+		t.Errorf("original = %+v", m)
+	}
+	if v := srv.Violations(); len(v) != 0 {
+		t.Errorf("violations: %+v", v)
+	}
+}
+
+// BenchmarkValidateEdit measures the OpenAPI check of one @original edit.
+func BenchmarkValidateEdit(b *testing.B) {
+	if _, err := loadSpec(); err != nil {
+		b.Fatal(err)
+	}
+	raw := []byte(`{"content":"Antwort [1]","allowed_mentions":{"parse":[]},"embeds":[{"title":"Quellen","description":"x"}]}`)
+	r, _ := http.NewRequest(http.MethodPatch, "http://127.0.0.1/api/v9/webhooks/1/tok/messages/@original", nil)
+	r.Header.Set("Content-Type", "application/json")
+	req := Request{Method: r.Method, Path: "/webhooks/1/tok/messages/@original", Raw: raw}
+	b.ResetTimer()
+	for b.Loop() {
+		if err := validateSpec(r, req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkLoadSpec(b *testing.B) {
+	for b.Loop() {
+		specOnce = sync.Once{}
+		if _, err := loadSpec(); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
