@@ -319,6 +319,24 @@ func TestAskLLMOffTopicDoesNotCallTheModel(t *testing.T) {
 	}
 }
 
+// An English off-topic question is translated for retrieval (that is how
+// it is found to be off-topic), but not answered by the model.
+func TestAskLLMOffTopicEnglish(t *testing.T) {
+	s := newSetup(t, llm.Config{})
+	s.fake.Push(llmtest.Reply{Text: "Wie backe ich einen Apfelstrudel?"}, llmtest.Reply{Text: "Improvised answer [1]."})
+	a, err := s.eng.Ask(t.Context(), bot.Request{Question: "How do I bake an apple strudel?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Mode != bot.ModeExtractive || len(a.Citations) != 0 || strings.Contains(a.Text, "Improvised") {
+		t.Errorf("got %+v", a)
+	}
+	chats := s.fake.ChatRequests()
+	if len(chats) != 1 || !strings.Contains(chats[0].Messages[0].Content, "German search query") {
+		t.Errorf("%d model calls, want only the translation", len(chats))
+	}
+}
+
 func TestAskLLMTranslatesEnglishQuestions(t *testing.T) {
 	s := newSetup(t, llm.Config{})
 	const en = "What does the author mean by technofeudalism?"

@@ -46,7 +46,7 @@ func (e *Engine) translateQuery(ctx context.Context, q, prev string) string {
 		de = strings.TrimSpace(de[:i])
 	}
 	de = truncate(de, maxTranslation)
-	e.log.DebugContext(ctx, "query translated", slog.String("query", de),
-		slog.Duration("took", time.Since(start)), slog.Int("prompt_tokens", c.Usage.PromptTokens))
+	e.log.InfoContext(ctx, "query translated", slog.String("query", de),
+		slog.Duration("took", time.Since(start)), slog.Int("prompt_tokens", c.Usage.PromptTokens), slog.Int("completion_tokens", c.Usage.CompletionTokens))
 	return de
 }
