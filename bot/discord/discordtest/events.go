@@ -117,7 +117,7 @@ func (s *Server) SendInteraction(in Interaction) InteractionRef {
 		payload["member"] = map[string]any{"user": in.User, "roles": roles, "permissions": strconv.FormatInt(in.Permissions, 10),
 			"joined_at": "2024-01-01T00:00:00.000000+00:00", "nick": nil, "deaf": false, "mute": false, "flags": 0, "pending": false}
 	}
-	it := &interaction{id: id, token: token, channelID: in.ChannelID, guildID: in.GuildID, typ: in.Type}
+	it := &interaction{id: id, token: token, channelID: in.ChannelID, guildID: in.GuildID, typ: in.Type, created: time.Now()}
 	if in.Type == discordgo.InteractionMessageComponent {
 		m := s.findMessageLocked(in.ChannelID, in.MessageID)
 		if m == nil {

@@ -215,6 +215,16 @@ func (s *Server) DropConnection() {
 	}
 }
 
+// Reconnect sends op 7 (Reconnect), as Discord does before moving a
+// session; discordgo closes the connection and resumes.
+func (s *Server) Reconnect() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.gw.conn != nil {
+		_ = s.gw.conn.write(frame{Op: 7, D: json.RawMessage("null")})
+	}
+}
+
 // CloseWith closes the gateway connection with a close code, e.g. 4000
 // (unknown error, resumable) or 4004 (authentication failed).
 func (s *Server) CloseWith(code int) {

@@ -281,7 +281,8 @@ func (s *Server) callback(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	in := s.interactions[r.PathValue("token")]
-	if in == nil || in.id != r.PathValue("id") {
+	late := in != nil && !in.acked && s.cfg.deadline > 0 && time.Since(in.created) > s.cfg.deadline
+	if in == nil || in.id != r.PathValue("id") || late {
 		writeError(w, 404, 10062, "Unknown interaction")
 		return
 	}
@@ -311,7 +312,7 @@ func (s *Server) callback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in.acked = true
-	s.callbacks = append(s.callbacks, Callback{InteractionID: in.id, Token: in.token, Type: resp.Type, Raw: raw})
+	s.callbacks = append(s.callbacks, Callback{InteractionID: in.id, Token: in.token, Type: resp.Type, Raw: raw, Data: copyMessage(data)})
 	switch resp.Type {
 	case discordgo.InteractionResponseChannelMessageWithSource, discordgo.InteractionResponseDeferredChannelMessageWithSource:
 		m := &discordgo.Message{ID: s.newID(), ChannelID: in.channelID, GuildID: in.guildID, Author: s.botUser(),

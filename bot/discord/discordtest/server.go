@@ -36,6 +36,7 @@ type config struct {
 	noValidation   bool
 	allowViolation bool
 	heartbeatMS    int
+	deadline       time.Duration
 }
 
 // WithToken makes the fake accept only this bot token (default [Token]):
@@ -60,6 +61,11 @@ func WithoutSpecValidation() Option { return func(c *config) { c.noValidation = 
 // AllowViolations keeps recording violations (and answering 400 where Discord
 // would) without failing the test, for tests that provoke them on purpose.
 func AllowViolations() Option { return func(c *config) { c.allowViolation = true } }
+
+// WithResponseDeadline sets how long after INTERACTION_CREATE the first
+// callback is accepted (Discord: 3 s, the default); later ones get 10062
+// Unknown interaction, as on Discord. 0 turns the check off.
+func WithResponseDeadline(d time.Duration) Option { return func(c *config) { c.deadline = d } }
 
 // WithHeartbeatInterval sets the interval sent in HELLO (default 45 s).
 func WithHeartbeatInterval(d time.Duration) Option {
@@ -94,11 +100,16 @@ type Callback struct {
 	InteractionID, Token string
 	Type                 discordgo.InteractionResponseType
 	Raw                  []byte
+	// Data is the response's data decoded as a message (content, flags,
+	// embeds, components), which unlike discordgo.InteractionResponse
+	// decodes components; empty for types without data.
+	Data *discordgo.Message
 }
 
 type interaction struct {
 	id, token, channelID, guildID string
 	typ                           discordgo.InteractionType
+	created                       time.Time
 	acked                         bool
 	original                      *discordgo.Message
 	followups                     []*discordgo.Message
@@ -130,7 +141,7 @@ func New(t testing.TB, opts ...Option) *Server {
 	t.Helper()
 	s := &Server{
 		t:            t,
-		cfg:          config{token: Token, botID: BotID, appID: AppID, heartbeatMS: 45000},
+		cfg:          config{token: Token, botID: BotID, appID: AppID, heartbeatMS: 45000, deadline: 3 * time.Second},
 		changed:      make(chan struct{}),
 		nextID:       1_000_000_000_000_000_000,
 		commands:     map[string][]*discordgo.ApplicationCommand{},

@@ -478,3 +478,61 @@ func BenchmarkLoadSpec(b *testing.B) {
 		}
 	}
 }
+
+func TestLateCallbackIsUnknown(t *testing.T) {
+	t.Parallel()
+	// Any callback comes more than a nanosecond after the event: like a bot
+	// that answers after Discord's 3 seconds.
+	srv := New(t, WithResponseDeadline(time.Nanosecond))
+	s := connected(t, srv, discordgo.IntentsGuilds)
+	errs := make(chan error, 1)
+	s.AddHandler(func(s *discordgo.Session, i *discordgo.InteractionCreate) {
+		errs <- s.InteractionRespond(i.Interaction, &discordgo.InteractionResponse{Type: 5})
+	})
+	srv.SendInteraction(Interaction{Name: "ask"})
+	if err := <-errs; restCode(err) != 10062 {
+		t.Errorf("late callback: %v, want 10062", err)
+	}
+}
+
+func TestReconnectAndCloseCodeResume(t *testing.T) {
+	t.Parallel()
+	srv := New(t)
+	connected(t, srv, discordgo.IntentsGuilds)
+	srv.Reconnect()
+	if err := srv.Wait(ctxT(t), func() bool { return srv.Resumes() == 1 && srv.Connected() }); err != nil {
+		t.Fatalf("after op 7: %v", err)
+	}
+	srv.CloseWith(4000)
+	if err := srv.Wait(ctxT(t), func() bool { return srv.Resumes() == 2 && srv.Connected() }); err != nil {
+		t.Fatalf("after close 4000: %v", err)
+	}
+	if c := srv.CloseCodes(); len(c) != 1 || c[0] != 4000 {
+		t.Errorf("close codes %v", c)
+	}
+}
+
+func TestButtonUpdatesMessage(t *testing.T) {
+	t.Parallel()
+	srv := New(t)
+	s := connected(t, srv, discordgo.IntentsGuilds)
+	s.AddHandler(func(s *discordgo.Session, i *discordgo.InteractionCreate) {
+		err := s.InteractionRespond(i.Interaction, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage,
+			Data: &discordgo.InteractionResponseData{Content: "Antwort ✓", AllowedMentions: noPing, Components: []discordgo.MessageComponent{}}})
+		if err != nil {
+			t.Errorf("update: %v", err)
+		}
+	})
+	answer := srv.AddMessage(&discordgo.Message{Author: srv.botUser(), Content: "Antwort", Components: []discordgo.MessageComponent{
+		&discordgo.ActionsRow{Components: []discordgo.MessageComponent{&discordgo.Button{CustomID: "vote:up", Label: "👍"}}}}})
+	ref := srv.SendInteraction(Interaction{Type: discordgo.InteractionMessageComponent, CustomID: "vote:up", MessageID: answer.ID})
+	if err := srv.Wait(ctxT(t), func() bool { return len(srv.Callbacks()) == 1 }); err != nil {
+		t.Fatal(err)
+	}
+	if cb := srv.Callbacks()[0]; cb.Data.Content != "Antwort ✓" || cb.Token != ref.Token {
+		t.Errorf("callback = %+v", cb)
+	}
+	if ms := srv.Messages(DefaultChannelID); len(ms) != 1 || ms[0].Content != "Antwort ✓" || len(ms[0].Components) != 0 {
+		t.Errorf("clicked message after update = %+v", ms)
+	}
+}
