@@ -26,6 +26,8 @@ var closeText = map[int]string{
 
 type gateway struct {
 	conn       *wsConn // the connection events go to; nil while the bot is away
+	all        map[*wsConn]bool
+	wg         sync.WaitGroup // one per connection handler, so Close leaves no goroutine behind
 	closed     bool
 	sessionID  string
 	seq        int64
@@ -71,7 +73,22 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 		return // Upgrade has answered the client already
 	}
 	conn := &wsConn{c: c}
-	defer conn.close()
+	s.mu.Lock()
+	if s.gw.closed {
+		s.mu.Unlock()
+		conn.close()
+		return
+	}
+	s.gw.all[conn] = true
+	s.gw.wg.Add(1)
+	s.mu.Unlock()
+	defer func() {
+		conn.close()
+		s.mu.Lock()
+		delete(s.gw.all, conn)
+		s.mu.Unlock()
+		s.gw.wg.Done()
+	}()
 	hello, _ := json.Marshal(map[string]int{"heartbeat_interval": s.cfg.heartbeatMS})
 	if conn.write(frame{Op: 10, D: hello}) != nil {
 		return

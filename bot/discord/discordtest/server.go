@@ -148,6 +148,7 @@ func New(t testing.TB, opts ...Option) *Server {
 		channels:     map[string]*discordgo.Channel{},
 		messages:     map[string][]*discordgo.Message{},
 		interactions: map[string]*interaction{},
+		gw:           gateway{all: map[*wsConn]bool{}},
 	}
 	for _, o := range opts {
 		o(&s.cfg)
@@ -171,11 +172,12 @@ func (s *Server) URL() string { return s.srv.URL }
 // t.Cleanup; calling it twice is fine.
 func (s *Server) Close() {
 	s.mu.Lock()
-	if c := s.gw.conn; c != nil {
+	for c := range s.gw.all {
 		c.close()
 	}
 	s.gw.closed = true
 	s.mu.Unlock()
+	s.gw.wg.Wait()
 	s.srv.CloseClientConnections()
 	s.srv.Close()
 }
