@@ -536,3 +536,91 @@ func TestButtonUpdatesMessage(t *testing.T) {
 		t.Errorf("clicked message after update = %+v", ms)
 	}
 }
+
+// Edits are parsed anew by Discord, so each one needs allowed_mentions too.
+func TestEditsWithoutAllowedMentionsAreFlagged(t *testing.T) {
+	t.Parallel()
+	srv := New(t, AllowViolations())
+	s := connected(t, srv, discordgo.IntentsGuilds)
+	ch := make(chan *discordgo.Interaction, 1)
+	s.AddHandler(func(s *discordgo.Session, i *discordgo.InteractionCreate) { ch <- i.Interaction })
+	srv.SendInteraction(Interaction{Name: "ask"})
+	i := <-ch
+	steps := []struct {
+		name string
+		do   func() error
+		want int // violations of kind "mentions" after this step
+	}{
+		{"callback with content", func() error {
+			return s.InteractionRespond(i, &discordgo.InteractionResponse{Type: 4, Data: &discordgo.InteractionResponseData{Content: "<@&1> hi"}})
+		}, 1},
+		{"safe @original edit", func() error {
+			_, err := s.InteractionResponseEdit(i, &discordgo.WebhookEdit{Content: ptr("ok"), AllowedMentions: noPing})
+			return err
+		}, 1},
+		{"@original edit without", func() error {
+			_, err := s.InteractionResponseEdit(i, &discordgo.WebhookEdit{Content: ptr("@everyone")})
+			return err
+		}, 2},
+		{"follow-up with replied_user", func() error {
+			_, err := s.FollowupMessageCreate(i, true, &discordgo.WebhookParams{Content: "x",
+				AllowedMentions: &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}, RepliedUser: true}})
+			return err
+		}, 3},
+		{"channel message edit without", func() error {
+			m, err := s.ChannelMessageSendComplex(DefaultChannelID, &discordgo.MessageSend{Content: "a", AllowedMentions: noPing})
+			if err != nil {
+				return err
+			}
+			_, err = s.ChannelMessageEditComplex(&discordgo.MessageEdit{ID: m.ID, Channel: m.ChannelID, Content: ptr("<@1>")})
+			return err
+		}, 4},
+	}
+	for _, st := range steps {
+		if err := st.do(); err != nil {
+			t.Fatalf("%s: %v (Discord accepts these)", st.name, err)
+		}
+		n := 0
+		for _, v := range srv.Violations() {
+			if v.Kind == "mentions" {
+				n++
+			}
+		}
+		if n != st.want {
+			t.Errorf("after %s: %d mention violations, want %d: %+v", st.name, n, st.want, srv.Violations())
+		}
+	}
+}
+
+// recordingTB catches Errorf so a test can check that the fake reports.
+type recordingTB struct {
+	*testing.T
+	mu   sync.Mutex
+	errs []string
+}
+
+func (r *recordingTB) Errorf(format string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.errs = append(r.errs, format)
+}
+
+func TestViolationFailsTheTest(t *testing.T) {
+	t.Parallel()
+	rec := &recordingTB{T: t}
+	srv := New(rec)
+	s := session(t, srv, 0)
+	_, err := s.ChannelMessageSendComplex(DefaultChannelID, &discordgo.MessageSend{Content: strings.Repeat("x", 2001), AllowedMentions: noPing})
+	if restCode(err) != 50035 {
+		t.Errorf("2001 characters: %v, want 50035", err)
+	}
+	_, err = s.ChannelMessageSendComplex(DefaultChannelID, &discordgo.MessageSend{Content: "@here"})
+	if err != nil {
+		t.Errorf("without allowed_mentions: %v, want accepted", err)
+	}
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	if len(rec.errs) != 2 {
+		t.Errorf("the fake reported %d errors, want 2 (limit and mentions)", len(rec.errs))
+	}
+}
