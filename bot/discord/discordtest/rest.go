@@ -123,7 +123,14 @@ func (s *Server) routes() http.Handler {
 		}
 		w.WriteHeader(http.StatusNoContent)
 	})
-	api.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { writeError(w, 404, 0, "404: Not Found") })
+	api.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		// A route Discord has but the fake lacks is the fake's gap, not the
+		// bot's bug: say so instead of letting a bare 404 mislead.
+		if path, _ := trimAPI(r.URL.Path); !s.cfg.noValidation && knownRoute(r.Method, path) {
+			s.t.Errorf("discordtest: %s %s is a Discord route the fake does not implement", r.Method, path)
+		}
+		writeError(w, 404, 0, "404: Not Found")
+	})
 	mux.Handle("/", s.middleware(api))
 	return mux
 }

@@ -3,6 +3,7 @@ package discordtest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -162,6 +163,23 @@ func TestSlashCommandDeferThenEdit(t *testing.T) {
 	}
 	if v := srv.Violations(); len(v) != 0 {
 		t.Errorf("violations: %+v", v)
+	}
+}
+
+func TestUnimplementedDiscordRouteIsReported(t *testing.T) {
+	t.Parallel()
+	rec := &recordingTB{T: t}
+	srv := New(rec)
+	s := session(t, srv, 0)
+	// Pinning is a Discord route the fake does not serve.
+	err := s.ChannelMessagePin(DefaultChannelID, "1")
+	if !strings.Contains(fmt.Sprint(err), "404") {
+		t.Errorf("pin: %v, want 404", err)
+	}
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	if len(rec.errs) != 1 {
+		t.Errorf("the fake reported %d errors, want 1", len(rec.errs))
 	}
 }
 

@@ -103,6 +103,20 @@ func validateSpec(r *http.Request, req Request) error {
 	return validateBody(route, req.Raw)
 }
 
+// knownRoute reports whether the spec has an operation for method and path.
+func knownRoute(method, path string) bool {
+	router, err := loadSpec()
+	if err != nil {
+		return false
+	}
+	r, err := http.NewRequest(method, "https://discord.com/api/v10"+path, nil)
+	if err != nil {
+		return false
+	}
+	_, _, err = router.FindRoute(r)
+	return err == nil
+}
+
 // validateBody checks a JSON body against the operation's request schema.
 func validateBody(route *routers.Route, raw []byte) error {
 	rb := route.Operation.RequestBody
