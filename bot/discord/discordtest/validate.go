@@ -46,28 +46,29 @@ const specURL = "https://discord.com/openapi.json"
 // valid 3.1 bodies. So bodies go to santhosh-tekuri/jsonschema/v6, the
 // engine kin uses, with each schema compiled once from the same document.
 func loadSpec() (routers.Router, error) {
-	specOnce.Do(func() {
-		doc, err := openapi3.NewLoader().LoadFromData(specJSON)
-		if err != nil {
-			specErr = fmt.Errorf("couldn't parse openapi.json: %w", err)
-			return
-		}
-		if specRouter, err = legacy.NewRouter(doc); err != nil {
-			specErr = fmt.Errorf("couldn't build the route table: %w", err)
-			return
-		}
-		raw, err := jsonschema.UnmarshalJSON(bytes.NewReader(specJSON))
-		if err != nil {
-			specErr = fmt.Errorf("couldn't read openapi.json as JSON: %w", err)
-			return
-		}
-		bodyCompiler = jsonschema.NewCompiler()
-		bodyCompiler.DefaultDraft(jsonschema.Draft2020)
-		if err := bodyCompiler.AddResource(specURL, raw); err != nil {
-			specErr = fmt.Errorf("couldn't add openapi.json to the schema compiler: %w", err)
-		}
-	})
+	specOnce.Do(func() { specRouter, bodyCompiler, specErr = parseSpec() })
 	return specRouter, specErr
+}
+
+func parseSpec() (routers.Router, *jsonschema.Compiler, error) {
+	doc, err := openapi3.NewLoader().LoadFromData(specJSON)
+	if err != nil {
+		return nil, nil, fmt.Errorf("couldn't parse openapi.json: %w", err)
+	}
+	router, err := legacy.NewRouter(doc)
+	if err != nil {
+		return nil, nil, fmt.Errorf("couldn't build the route table: %w", err)
+	}
+	raw, err := jsonschema.UnmarshalJSON(bytes.NewReader(specJSON))
+	if err != nil {
+		return nil, nil, fmt.Errorf("couldn't read openapi.json as JSON: %w", err)
+	}
+	c := jsonschema.NewCompiler()
+	c.DefaultDraft(jsonschema.Draft2020)
+	if err := c.AddResource(specURL, raw); err != nil {
+		return nil, nil, fmt.Errorf("couldn't add openapi.json to the schema compiler: %w", err)
+	}
+	return router, c, nil
 }
 
 // validateSpec checks a request against the spec. discordgo speaks API v9
