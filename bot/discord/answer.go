@@ -143,8 +143,10 @@ func (b *Bot) takeCooldown(userID string) time.Duration {
 
 // answer runs cmd and shows the reply on t: it waits for a free slot
 // (saying so when it has to wait), streams the answer as it is written,
-// then sends the final reply. kind names the question for metrics.
-func (b *Bot) answer(ctx context.Context, t target, kind string, cmd command.Command, history []bot.Turn, start time.Time) command.Reply {
+// then sends the final reply. kind names the question for metrics. answered,
+// if set, sees the reply before it is shown, so that a conversation
+// remembers it before the user can answer it.
+func (b *Bot) answer(ctx context.Context, t target, kind string, cmd command.Command, history []bot.Turn, start time.Time, answered func(command.Reply)) {
 	select {
 	case b.sem <- struct{}{}:
 	default:
@@ -156,7 +158,7 @@ func (b *Bot) answer(ctx context.Context, t target, kind string, cmd command.Com
 		case <-ctx.Done():
 			r := command.Reply{Command: cmd.Name, Text: restartingText, Outcome: command.OutcomeError, Err: ctx.Err()}
 			b.finish(ctx, t, kind, r, start)
-			return r
+			return
 		}
 	}
 	defer func() { <-b.sem }()
@@ -168,8 +170,10 @@ func (b *Bot) answer(ctx context.Context, t target, kind string, cmd command.Com
 	if ctx.Err() != nil && r.Outcome == command.OutcomeError {
 		r.Text = restartingText // cancelled by shutdown
 	}
+	if answered != nil {
+		answered(r)
+	}
 	b.finish(ctx, t, kind, r, start)
-	return r
 }
 
 // finish sends the final reply and records it. Sending uses a context that

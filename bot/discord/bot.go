@@ -69,14 +69,18 @@ type Bot struct {
 	cancelWork context.CancelFunc
 	inflight   sync.WaitGroup
 
-	mu        sync.Mutex
-	closing   bool
-	ready     bool
-	reason    string
-	connected bool // a gateway connection was made before (for Reconnect)
-	lastAsk   map[string]time.Time
-	threads   *threadMemory
-	parents   map[string]string // channel → parent channel, for threads
+	mu         sync.Mutex
+	closing    bool
+	online     bool   // the gateway is connected
+	registered bool   // the slash commands are registered
+	lastErr    string // why the last connection attempt failed
+	connected  bool   // a gateway connection was made before (for Reconnect)
+	lastAsk    map[string]time.Time
+	threads    *threadMemory
+	parents    map[string]string // channel → parent channel, for threads
+
+	// onStateChange, if set (by tests), is called after readiness changes.
+	onStateChange func()
 }
 
 // New builds the adapter over the command handler. It does not connect.
@@ -132,7 +136,7 @@ func New(cfg Config, h *command.Handler) (*Bot, error) {
 	b := &Bot{
 		cfg: cfg, h: h, s: s, tr: tr, log: log, metrics: cfg.Metrics,
 		sem: make(chan struct{}, cfg.MaxConcurrent), work: work, cancelWork: cancel,
-		reason: "not started", lastAsk: map[string]time.Time{}, threads: newThreadMemory(1000),
+		lastAsk: map[string]time.Time{}, threads: newThreadMemory(1000),
 		parents: map[string]string{},
 	}
 	if b.metrics == nil {
@@ -156,18 +160,35 @@ func intents(cfg Config) discordgo.Intent {
 	return in
 }
 
-// Ready reports whether the bot is connected to the gateway and, if not,
-// why (for /readyz).
+// Ready reports whether the bot serves questions (connected to the gateway,
+// commands registered, not shutting down) and, if not, why (for /readyz).
 func (b *Bot) Ready() (bool, string) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return b.ready, b.reason
+	switch {
+	case b.closing:
+		return false, "shutting down"
+	case !b.online && b.lastErr != "":
+		return false, b.lastErr
+	case !b.online && b.connected:
+		return false, "gateway connection lost; reconnecting"
+	case !b.online:
+		return false, "connecting to the Discord gateway"
+	case !b.registered:
+		return false, "registering the slash commands"
+	}
+	return true, "connected"
 }
 
-func (b *Bot) setReady(ok bool, reason string) {
+// setState changes the readiness fields under the lock.
+func (b *Bot) setState(f func()) {
 	b.mu.Lock()
-	b.ready, b.reason = ok, reason
+	f()
+	hook := b.onStateChange
 	b.mu.Unlock()
+	if hook != nil {
+		hook()
+	}
 }
 
 // Run connects to Discord, registers the commands and serves until ctx is
@@ -176,7 +197,6 @@ func (b *Bot) setReady(ok bool, reason string) {
 // the commands could not be registered, which makes the bot useless.
 func (b *Bot) Run(ctx context.Context) error {
 	defer b.cancelWork()
-	b.setReady(false, "connecting to the Discord gateway")
 	wait := b.cfg.RetryMin
 	for {
 		err := b.s.Open()
@@ -192,13 +212,13 @@ func (b *Bot) Run(ctx context.Context) error {
 		case errors.As(err, &ce) && ce.Code == 4004:
 			reason = "Discord refused the token (close 4004): check DISCORD_TOKEN"
 		}
-		b.setReady(false, reason)
+		b.setState(func() { b.lastErr = reason })
 		b.log.Warn("couldn't connect to Discord; retrying", "err", err, "retry_in", wait)
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			b.setReady(false, "shutting down")
+			b.setState(func() { b.closing = true })
 			b.tr.CloseIdleConnections()
 			return nil
 		case <-t.C:
@@ -208,8 +228,12 @@ func (b *Bot) Run(ctx context.Context) error {
 	b.log.Info("connected to the Discord gateway", "shard", b.cfg.ShardID, "shards", b.cfg.ShardCount)
 	if err := b.register(ctx); err != nil {
 		b.shutdown()
+		if ctx.Err() != nil {
+			return nil // stopped while registering
+		}
 		return err
 	}
+	b.setState(func() { b.registered = true })
 	<-ctx.Done()
 	b.shutdown()
 	return nil
@@ -218,10 +242,8 @@ func (b *Bot) Run(ctx context.Context) error {
 // shutdown stops taking questions, waits for answers in flight up to the
 // shutdown timeout (then cancels them), and closes the gateway.
 func (b *Bot) shutdown() {
-	b.mu.Lock()
-	b.closing = true
-	b.mu.Unlock()
-	b.setReady(false, "shutting down")
+	// Taking the lock (in setState) orders this before any later enter.
+	b.setState(func() { b.closing = true })
 	done := make(chan struct{})
 	go func() { b.inflight.Wait(); close(done) }()
 	t := time.NewTimer(b.cfg.ShutdownTimeout)
@@ -231,7 +253,15 @@ func (b *Bot) shutdown() {
 	case <-t.C:
 		b.log.Warn("answers still in flight at the shutdown timeout; cancelling them", "timeout", b.cfg.ShutdownTimeout)
 		b.cancelWork()
-		<-done
+		// An answer that ignores cancellation must not keep the process
+		// alive: give it a moment, then close regardless.
+		grace := time.NewTimer(5 * time.Second)
+		select {
+		case <-done:
+			grace.Stop()
+		case <-grace.C:
+			b.log.Error("answers did not stop after cancellation; closing anyway")
+		}
 	}
 	b.cancelWork()
 	// discordgo must not try to reconnect while it closes.
@@ -258,15 +288,15 @@ func (b *Bot) enter() bool {
 func (b *Bot) leave() { b.inflight.Done() }
 
 func (b *Bot) onConnect(_ *discordgo.Session, _ *discordgo.Connect) {
-	b.mu.Lock()
-	again := b.connected
-	b.connected = true
-	b.mu.Unlock()
+	var again bool
+	b.setState(func() {
+		again = b.connected
+		b.connected, b.online, b.lastErr = true, true, ""
+	})
 	if again {
 		b.metrics.Reconnect()
 		b.log.Info("reconnected to the Discord gateway")
 	}
-	b.setReady(true, "connected")
 }
 
 func (b *Bot) onDisconnect(_ *discordgo.Session, _ *discordgo.Disconnect) {
@@ -277,7 +307,7 @@ func (b *Bot) onDisconnect(_ *discordgo.Session, _ *discordgo.Disconnect) {
 		return
 	}
 	b.log.Warn("disconnected from the Discord gateway; reconnecting")
-	b.setReady(false, "gateway connection lost; reconnecting")
+	b.setState(func() { b.online = false })
 }
 
 // selfID is the bot's user ID (known after READY).

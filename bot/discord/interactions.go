@@ -117,7 +117,7 @@ func (b *Bot) onCommand(i *discordgo.Interaction) {
 		b.metrics.Question(cmd.Name, command.OutcomeError, time.Since(start))
 		return
 	}
-	b.answer(ctx, interactionTarget{s: b.s, i: i}, cmd.Name, cmd, nil, start)
+	b.answer(ctx, interactionTarget{s: b.s, i: i}, cmd.Name, cmd, nil, start, nil)
 }
 
 func (b *Bot) onAutocomplete(i *discordgo.Interaction) {

@@ -67,9 +67,10 @@ func (b *Bot) onMessage(_ *discordgo.Session, mc *discordgo.MessageCreate) {
 		return
 	}
 	if text == "" {
-		if thread != nil && !mentioned {
-			// Without MESSAGE_CONTENT a thread message arrives empty; there
-			// is nothing to answer.
+		if !mentioned && !dm {
+			// Without MESSAGE_CONTENT, a reply that does not ping the bot
+			// and a message in its thread arrive empty: nothing to answer.
+			b.log.Debug("message without readable content; MESSAGE_CONTENT may be off", "channel", m.ChannelID)
 			return
 		}
 		b.say(ctx, reply, command.HelpReply().Body())
@@ -117,10 +118,15 @@ func (b *Bot) onMessage(_ *discordgo.Session, mc *discordgo.MessageCreate) {
 	if cmd.Name != command.Ask {
 		history = nil
 	}
-	r := b.answer(ctx, t, kind, cmd, history, start)
-	if thread != nil && r.Answer && cmd.Name == command.Ask {
-		thread.remember(bot.Turn{Question: r.Question, Answer: r.AnswerText})
+	var remember func(command.Reply)
+	if thread != nil && cmd.Name == command.Ask {
+		remember = func(r command.Reply) {
+			if r.Answer {
+				thread.remember(bot.Turn{Question: r.Question, Answer: r.AnswerText})
+			}
+		}
 	}
+	b.answer(ctx, t, kind, cmd, history, start, remember)
 }
 
 // say sends a short reply, logging (not returning) a failure.
