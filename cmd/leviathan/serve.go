@@ -1,6 +1,68 @@
 package main
 
-import "context"
+import (
+	"context"
+	"fmt"
+	"log/slog"
 
-// runServe runs the Discord bot (stub: issue 4).
-func (m *Main) runServe(ctx context.Context, args []string) int { return exitError }
+	"github.com/leviathan-bot/leviathan/bot/command"
+	"github.com/leviathan-bot/leviathan/bot/discord"
+)
+
+// runServe runs the Discord bot until ctx is cancelled (SIGINT/SIGTERM),
+// then shuts it down gracefully within LEVIATHAN_SHUTDOWN_TIMEOUT.
+func (m *Main) runServe(ctx context.Context, args []string) int {
+	cfg, _, log, code, ok := m.parse("serve", args, nil)
+	if !ok {
+		return code
+	}
+	// Checked before anything slow: a missing token is a configuration
+	// error, and retrying cannot fix it.
+	if cfg.DiscordToken == "" {
+		fmt.Fprintln(m.Stderr, "leviathan serve: DISCORD_TOKEN is not set: create a bot in the Discord Developer Portal and "+
+			"put its token in DISCORD_TOKEN (to try the bot without Discord, run 'leviathan chat')")
+		return exitUsage
+	}
+	// The health and metrics server comes first, so /healthz answers while
+	// the store is built and Discord is reached (see serve_ops.go).
+	o, err := startOps(cfg, log)
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "leviathan serve: %v\n", err)
+		return exitError
+	}
+	defer o.Stop()
+
+	eng, _, err := openEngine(ctx, cfg, log, false)
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "leviathan serve: %v\n", err)
+		return exitError
+	}
+	o.Ready.OK("index")
+
+	h := command.NewHandler(eng, command.Options{MaxQuestion: cfg.MaxQuestion, Logger: log})
+	b, err := discord.New(discordConfig(cfg, log, o.Metrics), h)
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "leviathan serve: %v\n", err)
+		return exitUsage
+	}
+	o.Ready.Track("gateway", b.Ready)
+	log.Info("serving Discord", "llm", eng.HasLLM(), "guild", cfg.GuildID, "shard", cfg.ShardID, "shards", cfg.ShardCount,
+		"threads", cfg.Threads, "health", o.Addr())
+	if err := b.Run(ctx); err != nil {
+		fmt.Fprintf(m.Stderr, "leviathan serve: %v\n", err)
+		return exitError
+	}
+	return exitOK
+}
+
+// discordConfig maps the settings onto the adapter's configuration.
+func discordConfig(cfg Config, log *slog.Logger, metrics discord.Metrics) discord.Config {
+	return discord.Config{
+		Token: cfg.DiscordToken, GuildID: cfg.GuildID, APIURL: cfg.DiscordAPIURL,
+		AllowedChannels: cfg.AllowedChannels, AllowedRoles: cfg.AllowedRoles, AllowedUsers: cfg.AllowedUsers,
+		Cooldown: cfg.Cooldown, MaxQuestion: cfg.MaxQuestion, MaxConcurrent: cfg.MaxConcurrent,
+		Threads: cfg.Threads, MessageContent: cfg.MessageContent, AllowDMs: cfg.AllowDMs,
+		ShardID: cfg.ShardID, ShardCount: cfg.ShardCount, ShutdownTimeout: cfg.ShutdownTimeout,
+		Logger: log, Metrics: metrics,
+	}
+}

@@ -1,0 +1,166 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/leviathan-bot/leviathan/bot/discord/discordtest"
+)
+
+func TestServeWithoutToken(t *testing.T) {
+	var errOut syncBuffer
+	m := &Main{Stdin: strings.NewReader(""), Stdout: &strings.Builder{}, Stderr: &errOut,
+		Environ: []string{"LEVIATHAN_DATA_DIR=" + t.TempDir()}}
+	if code := m.Run(context.Background(), []string{"serve"}); code != exitUsage {
+		t.Fatalf("exit %d, want %d", code, exitUsage)
+	}
+	if got := errOut.String(); !strings.Contains(got, "DISCORD_TOKEN is not set") || strings.Contains(got, "passage store") {
+		t.Errorf("stderr:\n%s", got)
+	}
+}
+
+// syncBuffer is a strings.Builder safe for the logger and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func serveEnv(t *testing.T, srv *discordtest.Server) []string {
+	return []string{
+		"DISCORD_TOKEN=" + discordtest.Token, "DISCORD_API_URL=" + srv.URL(), "DISCORD_GUILD_ID=" + discordtest.DefaultGuildID,
+		"LEVIATHAN_DATA_DIR=" + t.TempDir(), "LEVIATHAN_HTTP_ADDR=127.0.0.1:0", "DISCORD_COOLDOWN=0s",
+		"LEVIATHAN_SHUTDOWN_TIMEOUT=5s",
+	}
+}
+
+// askAndWait sends /ask to the fake and waits for the final answer.
+func askAndWait(ctx context.Context, t *testing.T, srv *discordtest.Server, q string) string {
+	t.Helper()
+	ref := srv.SendInteraction(discordtest.Interaction{Name: "ask", Options: []discordtest.CommandOption{discordtest.Str("question", q)}})
+	var content string
+	err := srv.Wait(ctx, func() bool {
+		m := srv.Original(ref.Token)
+		if m == nil || len(m.Components) == 0 && !strings.Contains(m.Content, "Entschuldigung") {
+			return false
+		}
+		content = m.Content
+		return true
+	})
+	if err != nil {
+		t.Fatalf("no answer to %q: %v", q, err)
+	}
+	return content
+}
+
+// TestServeAgainstFakeDiscord runs the whole serve command, real engine
+// and offline store included, against the fake Discord.
+func TestServeAgainstFakeDiscord(t *testing.T) {
+	srv := discordtest.New(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	var errOut syncBuffer
+	m := &Main{Stdin: strings.NewReader(""), Stdout: &strings.Builder{}, Stderr: &errOut, Environ: serveEnv(t, srv)}
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan int, 1)
+	go func() { done <- m.Run(runCtx, []string{"serve"}) }()
+	if err := srv.Wait(ctx, func() bool { return srv.Commands(discordtest.DefaultGuildID) != nil }); err != nil {
+		t.Fatalf("no registration: %v\n%s", err, errOut.String())
+	}
+	got := askAndWait(ctx, t, srv, "Was ist DOGE?")
+	if !strings.Contains(got, "DOGE") || !strings.Contains(got, "[1]") || !strings.Contains(got, "Quellen") {
+		t.Errorf("answer:\n%s", got)
+	}
+	stop()
+	if code := <-done; code != exitOK {
+		t.Fatalf("exit %d\n%s", code, errOut.String())
+	}
+}
+
+// TestHelperServeProcess is not a test: TestServeMemory runs the test
+// binary with it as a separate serve process.
+func TestHelperServeProcess(t *testing.T) {
+	if os.Getenv("LEVIATHAN_HELPER_SERVE") != "1" {
+		t.Skip("helper process for TestServeMemory")
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+	defer stop()
+	m := &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Environ: os.Environ()}
+	os.Exit(m.Run(ctx, []string{"serve"}))
+}
+
+// TestServeMemory measures the resident memory of a serve process (this
+// test binary re-run as serve, so an upper bound for the real binary) after
+// it answered questions from the fake Discord. It reports, not asserts:
+// the target (< 50 MB) is checked by reading the log.
+func TestServeMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a process")
+	}
+	if _, err := os.Stat("/proc/self/status"); err != nil {
+		t.Skip("needs /proc")
+	}
+	srv := discordtest.New(t, discordtest.WithoutSpecValidation())
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestHelperServeProcess$")
+	cmd.Env = append(os.Environ(), append(serveEnv(t, srv), "LEVIATHAN_HELPER_SERVE=1", "LEVIATHAN_LOG_LEVEL=warn")...)
+	var errOut syncBuffer
+	cmd.Stderr = &errOut
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Wait(ctx, func() bool { return srv.Commands(discordtest.DefaultGuildID) != nil }); err != nil {
+		t.Fatalf("no registration: %v\n%s", err, errOut.String())
+	}
+	for i := range 50 {
+		askAndWait(ctx, t, srv, fmt.Sprintf("Was sagt der Essay über DOGE und Musk? (%d)", i))
+	}
+	rss, hwm := procMemory(t, cmd.Process.Pid)
+	t.Logf("serve process after 50 answers: VmRSS %d kB (%.1f MB), VmHWM %d kB (%.1f MB)", rss, float64(rss)/1024, hwm, float64(hwm)/1024)
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("serve exited with %v\n%s", err, errOut.String())
+	}
+}
+
+func procMemory(t *testing.T, pid int) (rss, hwm int) {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var n int
+		if _, err := fmt.Sscanf(sc.Text(), "VmRSS: %d kB", &n); err == nil {
+			rss = n
+		}
+		if _, err := fmt.Sscanf(sc.Text(), "VmHWM: %d kB", &n); err == nil {
+			hwm = n
+		}
+	}
+	return rss, hwm
+}
