@@ -144,7 +144,7 @@ func (l *logBuffer) String() string {
 
 // rig is a bot running against a fake Discord.
 type rig struct {
-	t       *testing.T
+	t       testing.TB
 	srv     *discordtest.Server
 	bot     *Bot
 	eng     *fakeEngine
@@ -162,7 +162,7 @@ func ctxT(t testing.TB) context.Context {
 
 // newRig starts a bot with cfg (Token, APIURL, GuildID, Logger and Metrics
 // filled in) and waits until its commands are registered.
-func newRig(t *testing.T, cfg Config, eng *fakeEngine, opts ...discordtest.Option) *rig {
+func newRig(t testing.TB, cfg Config, eng *fakeEngine, opts ...discordtest.Option) *rig {
 	t.Helper()
 	srv := discordtest.New(t, opts...)
 	r := startRig(t, srv, cfg, eng)
@@ -170,7 +170,7 @@ func newRig(t *testing.T, cfg Config, eng *fakeEngine, opts ...discordtest.Optio
 	return r
 }
 
-func startRig(t *testing.T, srv *discordtest.Server, cfg Config, eng *fakeEngine) *rig {
+func startRig(t testing.TB, srv *discordtest.Server, cfg Config, eng *fakeEngine) *rig {
 	t.Helper()
 	if eng == nil {
 		eng = &fakeEngine{}
