@@ -193,12 +193,14 @@ http_get() {
 }
 
 c=leviathan-ct-$$
+# A fake token distinctive enough to find if it ever reaches a log line.
+token="fake.token-$$-must-not-be-logged"
 containers+=("$c")
 # The image's HEALTHCHECK stays, without podman's systemd timer (there is
 # no systemd here); it is run by hand below.
 pm run -d --name "$c" --network host --read-only --health-interval disable \
-	-e DISCORD_TOKEN=fake -e DISCORD_API_URL=http://127.0.0.1:9 -e LEVIATHAN_HTTP_ADDR="127.0.0.1:$port" \
-	"$IMAGE" >/dev/null
+	-e DISCORD_TOKEN="$token" -e DISCORD_API_URL=http://127.0.0.1:9 -e LEVIATHAN_HTTP_ADDR="127.0.0.1:$port" \
+	"$IMAGE" >/dev/null 2>"$tmp/run.log" || { cat "$tmp/run.log"; fail "serve did not start"; }
 status=""
 for _ in $(seq 60); do
 	if http_get /healthz 2>/dev/null && [ -n "$status" ]; then break; fi
@@ -227,10 +229,14 @@ else
 	pm exec "$c" /leviathan healthcheck || fail "leviathan healthcheck failed inside the container"
 fi
 [ "$(pm inspect -f '{{.State.Running}}' "$c")" = true ] || fail "serve stopped instead of retrying"
+if pm logs "$c" 2>&1 | grep -qF "$token"; then
+	fail "the Discord token appears in the log"
+fi
 
 step "SIGTERM"
 stop_start=$SECONDS
-pm stop -t 30 "$c" >/dev/null
+# (podman without systemd complains about health check timers on stderr.)
+pm stop -t 30 "$c" >/dev/null 2>"$tmp/stop.log" || { cat "$tmp/stop.log"; fail "podman stop failed"; }
 code=$(pm inspect -f '{{.State.ExitCode}}' "$c")
 echo "stopped in $((SECONDS - stop_start))s with exit code $code"
 [ "$code" != 137 ] || fail "serve ignored SIGTERM and was killed"
