@@ -1,0 +1,108 @@
+package discord
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/leviathan-bot/leviathan/bot"
+	"github.com/leviathan-bot/leviathan/content"
+)
+
+func TestOriginRewrite(t *testing.T) {
+	var got []string
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = append(got, r.URL.RequestURI())
+	}))
+	defer up.Close()
+	tests := []struct {
+		origin, url, want string
+	}{
+		{up.URL, "https://discord.com/api/v9/gateway", "/api/v9/gateway"},
+		{up.URL + "/proxy/", "https://discord.com/api/v9/channels/1/messages?limit=2", "/proxy/api/v9/channels/1/messages?limit=2"},
+		{up.URL, up.URL + "/elsewhere", "/elsewhere"}, // other hosts are left alone
+	}
+	for _, tt := range tests {
+		got = nil
+		c, _, err := newHTTPClient(tt.origin, Config{HTTPTimeout: 5e9})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Timeout != 5e9 {
+			t.Errorf("timeout %v", c.Timeout)
+		}
+		resp, err := c.Get(tt.url)
+		if err != nil {
+			t.Fatalf("%s via %s: %v", tt.url, tt.origin, err)
+		}
+		resp.Body.Close()
+		if len(got) != 1 || got[0] != tt.want {
+			t.Errorf("%s via %s reached %v, want %s", tt.url, tt.origin, got, tt.want)
+		}
+	}
+	if _, _, err := newHTTPClient("ftp://x", Config{}); err == nil {
+		t.Error("an ftp origin was accepted")
+	}
+}
+
+func TestLabelChoices(t *testing.T) {
+	essay := content.Load()
+	tests := []struct {
+		typed     string
+		wantFirst string
+		check     func(value string) bool
+	}{
+		{"", "¶1", func(string) bool { return true }},
+		{"¶1", "¶1", func(v string) bool { return strings.HasPrefix(v, "¶1") }},
+		{"Libra", "Libra", func(v string) bool {
+			p, ok := essay.Lookup(v)
+			return v == "Libra" || ok && strings.Contains(p.Text, "Libra")
+		}},
+	}
+	for _, tt := range tests {
+		cs := labelChoices(essay, tt.typed)
+		if len(cs) == 0 || len(cs) > maxChoices {
+			t.Fatalf("%q: %d choices", tt.typed, len(cs))
+		}
+		if cs[0].Value != tt.wantFirst {
+			t.Errorf("%q: first choice %v, want %s", tt.typed, cs[0].Value, tt.wantFirst)
+		}
+		for _, c := range cs {
+			v := c.Value.(string)
+			if len([]rune(c.Name)) > maxChoiceName || len([]rune(v)) > maxChoiceName || !tt.check(v) {
+				t.Errorf("%q: bad choice %q = %q", tt.typed, c.Name, v)
+			}
+		}
+	}
+}
+
+func TestStripMention(t *testing.T) {
+	for in, want := range map[string]string{
+		"<@42> was ist DOGE?":       " was ist DOGE?",
+		"<@!42>frage <@7> auch":     "frage <@7> auch",
+		"keine Erwähnung":           "keine Erwähnung",
+		"<@42><@42> doppelt <@421>": " doppelt <@421>",
+	} {
+		if got := stripMention(in, "42"); got != want {
+			t.Errorf("stripMention(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestThreadMemoryIsBounded(t *testing.T) {
+	tm := newThreadMemory(2)
+	a := tm.add("a")
+	tm.add("b")
+	tm.add("c")
+	if tm.get("a") != nil || tm.get("b") == nil || tm.get("c") == nil {
+		t.Error("the oldest thread was not forgotten first")
+	}
+	for i := range maxThreadTurns + 2 {
+		a.remember(bot.Turn{Question: strings.Repeat("?", i+1)})
+	}
+	turns := a.turns()
+	if len(turns) != maxThreadTurns || turns[len(turns)-1].Question != strings.Repeat("?", maxThreadTurns+2) {
+		t.Errorf("turns = %v", turns)
+	}
+}
