@@ -665,3 +665,25 @@ func TestUnreachableDiscordKeepsRetrying(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestMentionInsideForeignThreadRepliesThere(t *testing.T) {
+	t.Parallel()
+	const thread = "800000000000000099"
+	r := newRig(t, Config{Threads: true, MessageContent: true}, nil)
+	r.srv.AddChannel(&discordgo.Channel{ID: thread, GuildID: discordtest.DefaultGuildID, ParentID: discordtest.DefaultChannelID,
+		Type: discordgo.ChannelTypeGuildPublicThread, Name: "Diskussion"})
+	q := r.srv.SendMessageCreate(discordtest.Message{ChannelID: thread, Content: r.srv.BotMention() + " Was ist DOGE?"})
+	r.wait("the reply in the thread", func() bool {
+		for _, m := range r.srv.Messages(thread) {
+			if m.MessageReference != nil && m.MessageReference.MessageID == q.ID && len(buttons(m)) > 0 {
+				return true
+			}
+		}
+		return false
+	})
+	for _, req := range r.srv.Requests() {
+		if strings.HasSuffix(req.Path, "/threads") {
+			t.Errorf("tried to open a thread inside a thread: %s %s", req.Method, req.Path)
+		}
+	}
+}

@@ -103,7 +103,7 @@ func (b *Bot) onMessage(_ *discordgo.Session, mc *discordgo.MessageCreate) {
 		history = thread.turns()
 	case replyToBot:
 		history = b.chain(ctx, m, self)
-	case b.cfg.Threads && !dm:
+	case b.cfg.Threads && !dm && b.parentOf(ctx, m.ChannelID) == "": // no threads inside threads
 		if th := b.openThread(ctx, m, cmd.Arg); th != "" {
 			thread = b.threads.add(th)
 			b.mu.Lock()
