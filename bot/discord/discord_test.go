@@ -224,8 +224,28 @@ func TestMentionReplyAndReplyChainFollowUp(t *testing.T) {
 	if h := eng.history(1); !slices.Equal(h, want) {
 		t.Errorf("follow-up history = %q, want %q", h, want)
 	}
-	r.wait("metrics", func() bool { return len(r.metrics.snapshot().questions) == 2 })
-	if q := r.metrics.snapshot().questions; q[0] != "mention/ok" || q[1] != "followup/ok" {
+	// One more level: the chain now holds two turns, oldest first.
+	var second *discordgo.Message
+	for _, m := range r.srv.Messages(discordtest.DefaultChannelID) {
+		if strings.Contains(m.Content, "Antwort auf „und wer leitet es?“") {
+			second = m
+		}
+	}
+	r.srv.SendMessageCreate(discordtest.Message{Content: "und seit wann?", ReplyTo: second.ID})
+	r.wait("the second follow-up", func() bool {
+		for _, m := range r.srv.Messages(discordtest.DefaultChannelID) {
+			if strings.Contains(m.Content, "Antwort auf „und seit wann?“") && len(buttons(m)) > 0 {
+				return true
+			}
+		}
+		return false
+	})
+	want = append(want, bot.Turn{Question: "und wer leitet es?", Answer: "Antwort auf „und wer leitet es?“ [1]."})
+	if h := eng.history(2); !slices.Equal(h, want) {
+		t.Errorf("second follow-up history = %q, want %q", h, want)
+	}
+	r.wait("metrics", func() bool { return len(r.metrics.snapshot().questions) == 3 })
+	if q := r.metrics.snapshot().questions; q[0] != "mention/ok" || q[1] != "followup/ok" || q[2] != "followup/ok" {
 		t.Errorf("metrics %v", q)
 	}
 }
@@ -685,5 +705,38 @@ func TestMentionInsideForeignThreadRepliesThere(t *testing.T) {
 		if strings.HasSuffix(req.Path, "/threads") {
 			t.Errorf("tried to open a thread inside a thread: %s %s", req.Method, req.Path)
 		}
+	}
+}
+
+// TestReplyChainIsFetched: Discord includes only the replied-to message in
+// the event; the messages above it are fetched through REST.
+func TestReplyChainIsFetched(t *testing.T) {
+	t.Parallel()
+	eng := &fakeEngine{}
+	r := newRig(t, Config{MessageContent: true}, eng)
+	ch := discordtest.DefaultChannelID
+	q := r.srv.AddMessage(&discordgo.Message{ChannelID: ch, Content: r.srv.BotMention() + " Wer ist Cœuré?"})
+	a := r.srv.AddMessage(&discordgo.Message{ChannelID: ch, Content: "Ein Ökonom [1].\n\n" + command.SourcesHeading + "\n[1] ¶6 …",
+		Author:           &discordgo.User{ID: discordtest.BotID, Username: discordtest.BotName, Bot: true},
+		MessageReference: &discordgo.MessageReference{MessageID: q.ID, ChannelID: ch}})
+	r.srv.SendMessageCreate(discordtest.Message{Content: "Was sagt er?", ReplyTo: a.ID})
+	r.wait("the follow-up", func() bool {
+		for _, m := range r.srv.Messages(ch) {
+			if strings.Contains(m.Content, "Antwort auf „Was sagt er?“") && len(buttons(m)) > 0 {
+				return true
+			}
+		}
+		return false
+	})
+	want := []bot.Turn{{Question: "Wer ist Cœuré?", Answer: "Ein Ökonom [1]."}}
+	if h := eng.history(0); !slices.Equal(h, want) {
+		t.Errorf("history = %q, want %q (sources cut, mention stripped)", h, want)
+	}
+	fetched := false
+	for _, req := range r.srv.Requests() {
+		fetched = fetched || req.Method == "GET" && req.Path == "/channels/"+ch+"/messages/"+q.ID
+	}
+	if !fetched {
+		t.Error("the question above the answer was not fetched")
 	}
 }
