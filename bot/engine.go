@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
+	"unicode"
 
 	"github.com/leviathan-bot/leviathan/content"
 	"github.com/leviathan-bot/leviathan/retrieval"
@@ -198,6 +200,15 @@ func (e *Engine) Ask(ctx context.Context, req Request) (Answer, error) {
 		a = e.answerLLM(ctx, q, req, hits)
 	default:
 		a = e.answerExtractive(q, hits)
+		// A follow-up often cannot stand alone ("und wer leitet es?"): when
+		// its own words find nothing, read it together with the previous
+		// question, as a person in the conversation would.
+		if !a.Covered && len(req.History) > 0 && refersBack(q) {
+			prev := req.History[len(req.History)-1].Question
+			if b := e.answerExtractive(prev+" "+q, hits); b.Covered {
+				a = b
+			}
+		}
 	}
 	a.Question = q
 	if a.Citations == nil {
@@ -235,3 +246,27 @@ func joinNotices(a, b string) string {
 type InputError struct{ Msg string }
 
 func (e *InputError) Error() string { return e.Msg }
+
+// backRefs are words that point back into a conversation: pronouns and
+// adverbs that mean nothing without the previous turn.
+var backRefs = map[string]bool{
+	"und": true, "aber": true, "es": true, "er": true, "ihn": true, "ihm": true, "sie": true, "ihr": true,
+	"damit": true, "dazu": true, "davon": true, "darüber": true, "dabei": true, "dafür": true, "dagegen": true,
+	"das": true, "dies": true, "diese": true, "dieser": true, "dieses": true, "dort": true, "denn": true,
+	"and": true, "but": true, "it": true, "he": true, "him": true, "she": true, "her": true, "they": true,
+	"them": true, "that": true, "this": true, "these": true, "those": true, "there": true, "so": true,
+}
+
+// refersBack reports whether a question leans on the previous turn, so
+// that an unrelated new question ("Wie koche ich Spaghetti?") is not read
+// as a follow-up and answered from the earlier topic.
+func refersBack(q string) bool {
+	for _, w := range strings.FieldsFunc(strings.ToLower(q), func(r rune) bool {
+		return !unicode.IsLetter(r)
+	}) {
+		if backRefs[w] {
+			return true
+		}
+	}
+	return false
+}

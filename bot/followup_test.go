@@ -1,0 +1,62 @@
+package bot
+
+import (
+	"context"
+	"testing"
+
+	"github.com/leviathan-bot/leviathan/content"
+	"github.com/leviathan-bot/leviathan/retrieval"
+)
+
+// A follow-up that cannot stand alone borrows the previous question; a new,
+// unrelated question does not, even in the middle of a conversation.
+func TestExtractiveFollowUp(t *testing.T) {
+	ctx := context.Background()
+	essay := content.Load()
+	ix, err := retrieval.Open(ctx, essay, retrieval.Options{Embedder: retrieval.NewOffline()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := New(Config{Essay: essay, Retriever: ix})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := e.Ask(ctx, Request{Question: "Was ist DOGE?"})
+	if err != nil || !first.Covered {
+		t.Fatalf("first answer: %+v, %v", first, err)
+	}
+	history := []Turn{{Question: "Was ist DOGE?", Answer: first.Text}}
+
+	alone, err := e.Ask(ctx, Request{Question: "und wer leitet es?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if alone.Covered {
+		t.Fatalf("without history the follow-up should not be answerable, got %q", alone.Text)
+	}
+	follow, err := e.Ask(ctx, Request{Question: "und wer leitet es?", History: history})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !follow.Covered || len(follow.Citations) == 0 || follow.Citations[0].Label != "¶4" {
+		t.Fatalf("follow-up answer = %q, citations %+v; want ¶4 (DOGE under Musk's lead)", follow.Text, follow.Citations)
+	}
+	unrelated, err := e.Ask(ctx, Request{Question: "Wie koche ich Spaghetti?", History: history})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if unrelated.Covered || len(unrelated.Citations) != 0 {
+		t.Fatalf("an unrelated question was answered from the earlier topic: %q", unrelated.Text)
+	}
+}
+
+func TestRefersBack(t *testing.T) {
+	for q, want := range map[string]bool{
+		"und was meint er damit?": true, "And who leads it?": true, "Wer leitet das?": true,
+		"Wie koche ich Spaghetti?": false, "Was ist DOGE?": false, "": false,
+	} {
+		if got := refersBack(q); got != want {
+			t.Errorf("refersBack(%q) = %v, want %v", q, got, want)
+		}
+	}
+}
