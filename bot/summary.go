@@ -56,8 +56,10 @@ func (e *Engine) Summary(ctx context.Context, section string, onText func(textSo
 		}
 		e.log.WarnContext(ctx, "LLM summary failed; summarizing extractively", "section", heading, "err", err)
 		a = e.summaryExtractive(heading, groups)
-		a.Notice = "Das Sprachmodell war nicht erreichbar; dies ist eine Zusammenfassung aus Sätzen des Essays."
-		a.Fallback = "llm_error"
+		a.Fallback = fallbackReason(err)
+		// The summary is of a German essay and is asked for by section name,
+		// so the notice is German, naming the real reason.
+		a.Notice = fallbackNotice("Zusammenfassung", a.Fallback)
 		return a, nil
 	}
 	return e.summaryExtractive(heading, groups), nil
