@@ -25,12 +25,58 @@ func (e *Engine) retrieve(ctx context.Context, q string, history []Turn) ([]retr
 	if prev != "" && prev != q {
 		queries = append(queries, prev)
 	}
-	if len(queries) == 1 {
-		return e.retriever.Search(ctx, q, e.topK)
+	// "Was ist X?" is best answered where the essay introduces X, which
+	// need not be where X is mentioned most: look deeper, then let the
+	// passages that define a term of the question lead.
+	definition := definitionQuestion.MatchString(q)
+	k := e.topK
+	if definition {
+		k *= 3
 	}
-	hits, err := e.retriever.SearchAll(ctx, queries, e.topK)
+	var hits []retrieval.Hit
+	var err error
+	if len(queries) == 1 {
+		hits, err = e.retriever.Search(ctx, q, k)
+	} else {
+		hits, err = e.retriever.SearchAll(ctx, queries, k)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("couldn't search with %d phrasings: %w", len(queries), err)
 	}
-	return hits, nil
+	if definition {
+		hits = e.definitionsFirst(queries, hits)
+	}
+	return hits[:min(len(hits), e.topK)], nil
+}
+
+// definitionsFirst moves the relevant passages with a sentence that names
+// or defines a term of the question (»…« bezeichnet, nannte, …) to the
+// front, keeping the retrieval order otherwise.
+func (e *Engine) definitionsFirst(queries []string, hits []retrieval.Hit) []retrieval.Hit {
+	ix := indexOf(e.essay)
+	defines := func(h retrieval.Hit) bool {
+		if !h.Relevant {
+			return false
+		}
+		for _, s := range ix.sentences(h.Passage) {
+			if !s.Defines {
+				continue
+			}
+			for _, q := range queries {
+				if ix.score(ix.query(q), s) > 0 {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	var first, rest []retrieval.Hit
+	for _, h := range hits {
+		if defines(h) {
+			first = append(first, h)
+		} else {
+			rest = append(rest, h)
+		}
+	}
+	return append(first, rest...)
 }
