@@ -27,6 +27,9 @@ cleanup() {
 		podman --runtime runc rm -f -t 0 "$c" >/dev/null 2>&1 || true
 	done
 	rm -rf "$tmp"
+	# The builder stage's images are large and only a layer cache; the Go
+	# build cache lives in a cache mount and survives this.
+	podman --runtime runc image prune -f --filter label=org.leviathan.stage=build >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 
