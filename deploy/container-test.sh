@@ -205,13 +205,14 @@ pm run -d --name "$c" --network host --read-only --health-interval disable \
 	-e DISCORD_TOKEN="$token" -e DISCORD_API_URL=http://127.0.0.1:9 -e LEVIATHAN_HTTP_ADDR="127.0.0.1:$port" \
 	"$IMAGE" >/dev/null 2>"$tmp/run.log" || { cat "$tmp/run.log"; fail "serve did not start"; }
 status=""
-for _ in $(seq 60); do
+up_start=$(date +%s%N)
+for _ in $(seq 300); do
 	if http_get /healthz 2>/dev/null && [ -n "$status" ]; then break; fi
 	[ "$(pm inspect -f '{{.State.Running}}' "$c")" = true ] || { pm logs "$c"; fail "serve exited"; }
-	sleep 0.5
+	sleep 0.1
 done
 [ "$status" = 200 ] || { pm logs "$c" | tail -n 20; fail "/healthz answered \"$status\", want 200"; }
-echo "/healthz $status $body"
+echo "/healthz $status $body (answering $((($(date +%s%N) - up_start) / 1000000)) ms after podman run returned)"
 http_get /readyz || fail "/readyz did not answer"
 [ "$status" = 503 ] || { pm logs "$c" | tail -n 20; fail "/readyz answered $status, want 503 while Discord is unreachable"; }
 [ -n "$body" ] || fail "/readyz gave no reason"
@@ -232,6 +233,10 @@ else
 	pm exec "$c" /leviathan healthcheck || fail "leviathan healthcheck failed inside the container"
 fi
 [ "$(pm inspect -f '{{.State.Running}}' "$c")" = true ] || fail "serve stopped instead of retrying"
+pid=$(pm inspect -f '{{.State.Pid}}' "$c")
+if [ -r "/proc/$pid/status" ]; then
+	echo "serve's resident memory while retrying: $(awk '/^VmRSS/ {print $2, $3}' "/proc/$pid/status")"
+fi
 if pm logs "$c" 2>&1 | grep -qF "$token"; then
 	fail "the Discord token appears in the log"
 fi
