@@ -74,7 +74,7 @@ stagnation stagnat stagnan
 growth wachstum =growth
 environment umwelt environment ecolog klima climate
 datacentre rechenzentr =datacenter =datacentre =datacenters
-carbon kohlenstoff carbon emission
+carbon kohlenstoff =carbon emission
 rent rentier =rent =rents
 polarisation polaris
 wealth wohlstand reichtum wealth prosper
