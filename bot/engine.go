@@ -188,13 +188,18 @@ func (e *Engine) Ask(ctx context.Context, req Request) (Answer, error) {
 	if err != nil {
 		return Answer{}, err
 	}
-	hits, err := e.retrieve(ctx, q, req.History)
+	r, err := e.retrieveFor(ctx, q, req.History)
 	if err != nil {
 		return Answer{}, fmt.Errorf("couldn't search the essay: %w", err)
 	}
+	hits := r.hits
 	var a Answer
 	switch {
 	case !anyRelevant(hits):
+		a = e.notCovered(q)
+	case e.llm != nil && !e.grounded(q, r, req.History):
+		e.log.InfoContext(ctx, "no sentence of the retrieved passages matches the question; not asking the model",
+			slog.Bool("translated", r.german != ""))
 		a = e.notCovered(q)
 	case e.llm != nil:
 		a = e.answerLLM(ctx, q, req, hits)
@@ -211,6 +216,8 @@ func (e *Engine) Ask(ctx context.Context, req Request) (Answer, error) {
 		}
 	}
 	a.Question = q
+	// The rewrite for retrieval is part of what this answer cost.
+	a.Usage = addUsage(a.Usage, r.usage)
 	if a.Citations == nil {
 		a.Citations = []Citation{}
 	}
@@ -218,6 +225,21 @@ func (e *Engine) Ask(ctx context.Context, req Request) (Answer, error) {
 		a.Notice = joinNotices(notice, a.Notice)
 	}
 	return a, nil
+}
+
+// addUsage adds u to *sum; nil stands for nothing used.
+func addUsage(sum *Usage, u Usage) *Usage {
+	if u == (Usage{}) {
+		return sum
+	}
+	if sum == nil {
+		return &u
+	}
+	return &Usage{
+		PromptTokens:     sum.PromptTokens + u.PromptTokens,
+		CompletionTokens: sum.CompletionTokens + u.CompletionTokens,
+		TotalTokens:      sum.TotalTokens + u.TotalTokens,
+	}
 }
 
 func anyRelevant(hits []retrieval.Hit) bool {

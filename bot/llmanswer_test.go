@@ -3,8 +3,10 @@ package bot_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"log/slog"
 	"net"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -456,5 +458,125 @@ func TestAskLLMEnglishFallbackNotice(t *testing.T) {
 	}
 	if a.Mode != bot.ModeExtractive || a.Notice != "Note: the language model had an error; this answer is quoted from the essay." {
 		t.Errorf("mode %s notice %q", a.Mode, a.Notice)
+	}
+}
+
+// newOfflineSetup is newSetup over the real offline store instead of the
+// word-matching fake: the off-topic gate has to hold against the
+// retriever that runs in production, whose character n-grams and vectors
+// call passages relevant on faint likenesses.
+func newOfflineSetup(t *testing.T) *setup {
+	t.Helper()
+	s := newSetup(t, llm.Config{})
+	ix, err := retrieval.Open(t.Context(), content.Load(), retrieval.Options{Embedder: retrieval.NewOffline()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := llm.New(llm.Config{BaseURL: s.fake.BaseURL(), Model: "fake-model", Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(&syncWriter{w: s.logs}, nil))
+	if s.eng, err = bot.New(bot.Config{Essay: content.Load(), Retriever: ix, LLM: c, Logger: log}); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// translateOr answers the translation prompt from table and everything
+// else with answer.
+func translateOr(table map[string]string, answer string) func(llmtest.Request) llmtest.Reply {
+	return func(r llmtest.Request) llmtest.Reply {
+		if strings.Contains(r.Chat.Messages[0].Content, "German search query") {
+			u := lastUser(*r.Chat)
+			for en, de := range table {
+				if strings.Contains(u, en) {
+					return llmtest.Reply{Text: de}
+				}
+			}
+			return llmtest.Reply{Status: 500}
+		}
+		return llmtest.Reply{Text: answer}
+	}
+}
+
+// "capital" meets the essay's "Kapital" as a cognate, so retrieval finds
+// evidence; the German rewrite shows there is none, and the model is not
+// asked to improvise. The rewrite's tokens still count.
+func TestAskLLMOffTopicCognateIsNotAnswered(t *testing.T) {
+	s := newOfflineSetup(t)
+	const q = "What is the capital of Australia?"
+	s.fake.Respond = translateOr(map[string]string{q: "Was ist die Hauptstadt von Australien?"}, "Canberra [1].")
+	a, err := s.eng.Ask(t.Context(), bot.Request{Question: q})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Mode != bot.ModeExtractive || a.Covered || len(a.Citations) != 0 || strings.Contains(a.Text, "Canberra") {
+		t.Errorf("got %+v", a)
+	}
+	if n := len(s.fake.ChatRequests()); n != 1 {
+		t.Errorf("%d model calls, want only the translation", n)
+	}
+	if a.Usage == nil || a.Usage.PromptTokens == 0 {
+		t.Errorf("usage %+v does not count the translation", a.Usage)
+	}
+}
+
+// The gate must not turn away real questions: every evaluation question,
+// German as is and English with its German rewrite, reaches the model.
+func TestAskLLMOnTopicQuestionsReachTheModel(t *testing.T) {
+	var eval struct {
+		Questions []struct{ Lang, Q string }
+	}
+	var tr struct{ Translations map[string]string }
+	for path, v := range map[string]any{"../retrieval/testdata/eval.json": &eval, "testdata/translations.json": &tr} {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(b, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := newOfflineSetup(t)
+	s.fake.Respond = translateOr(tr.Translations, "Eine Antwort [1].")
+	for _, q := range eval.Questions {
+		a, err := s.eng.Ask(t.Context(), bot.Request{Question: q.Q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Mode != bot.ModeLLM {
+			t.Errorf("%s %q: mode %s, %q", q.Lang, q.Q, a.Mode, a.Text)
+		}
+	}
+	if len(eval.Questions) < 40 {
+		t.Fatalf("only %d questions", len(eval.Questions))
+	}
+}
+
+// The tokens of the query translation are part of what an answer cost.
+func TestAskLLMUsageIncludesTranslation(t *testing.T) {
+	s := newOfflineSetup(t)
+	const en = "What does the author mean by technofeudalism?"
+	s.fake.Respond = translateOr(map[string]string{en: "Was meint der Autor mit Technofeudalismus?"}, "Rent extraction [1].")
+	a, err := s.eng.Ask(t.Context(), bot.Request{Question: en})
+	if err != nil {
+		t.Fatal(err)
+	}
+	chats := s.fake.ChatRequests()
+	if a.Mode != bot.ModeLLM || len(chats) != 2 || a.Usage == nil {
+		t.Fatalf("got %+v after %d calls", a, len(chats))
+	}
+	want := 0
+	for _, c := range chats {
+		for _, m := range c.Messages {
+			want += llmtest.Tokens(m.Content)
+		}
+	}
+	if a.Usage.PromptTokens != want {
+		t.Errorf("prompt tokens %d, want %d (translation and answer)", a.Usage.PromptTokens, want)
+	}
+	if a.Usage.TotalTokens != a.Usage.PromptTokens+a.Usage.CompletionTokens {
+		t.Errorf("usage %+v does not add up", a.Usage)
 	}
 }

@@ -12,14 +12,33 @@ import (
 // a conversation the previous question is searched too, so that a
 // follow-up ("und was meint er damit?") finds what it refers to.
 func (e *Engine) retrieve(ctx context.Context, q string, history []Turn) ([]retrieval.Hit, error) {
+	r, err := e.retrieveFor(ctx, q, history)
+	return r.hits, err
+}
+
+// retrieved is what retrieve found, and with which phrasings.
+type retrieved struct {
+	hits []retrieval.Hit
+	// german is the model's German rewrite of a non-German question, ""
+	// when there is none (German question, no model, or it failed).
+	german string
+	// usage counts the tokens the rewrite cost.
+	usage Usage
+}
+
+func (e *Engine) retrieveFor(ctx context.Context, q string, history []Turn) (retrieved, error) {
+	var r retrieved
 	queries := []string{q}
 	prev := ""
 	if len(history) > 0 {
 		prev = history[len(history)-1].Question
 	}
 	if e.llm != nil && !e.noTranslate && !isGerman(q) {
-		if de := e.translateQuery(ctx, q, prev); de != "" && de != q {
+		de, u := e.translateQuery(ctx, q, prev)
+		r.usage = u
+		if de != "" && de != q {
 			queries = append(queries, de)
+			r.german = de
 		}
 	}
 	if prev != "" && prev != q {
@@ -41,12 +60,72 @@ func (e *Engine) retrieve(ctx context.Context, q string, history []Turn) ([]retr
 		hits, err = e.retriever.SearchAll(ctx, queries, k)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("couldn't search with %d phrasings: %w", len(queries), err)
+		return r, fmt.Errorf("couldn't search with %d phrasings: %w", len(queries), err)
 	}
 	if definition {
 		hits = e.definitionsFirst(queries, hits)
 	}
-	return hits[:min(len(hits), e.topK)], nil
+	r.hits = hits[:min(len(hits), e.topK)]
+	return r, nil
+}
+
+// grounded reports whether a sentence of the relevant hits shares a word
+// with the question or its German rewrite, the check the extractive answer
+// makes before quoting. Retrieval can call a passage relevant on a faint
+// likeness (a character n-gram, a vague vector); the model must not be
+// asked to answer from such noise, because it would improvise. A follow-up
+// that refers back is read with the previous question, as the extractive
+// answer reads it.
+//
+// A non-German question with a German rewrite is judged by the rewrite,
+// and by its own words only where they are the essay's very words (names,
+// "Technofeudalismus"): English words meet German sentences otherwise only
+// as cognates, which is how "the capital of Australia" finds "Kapital". An
+// English question without a rewrite is left to retrieval, whose bilingual
+// vocabulary has already judged it.
+func (e *Engine) grounded(q string, r retrieved, history []Turn) bool {
+	german := isGerman(q)
+	if r.german == "" && !german {
+		return true
+	}
+	ix := indexOf(e.essay)
+	type phrasing struct {
+		q     query
+		exact bool // only the same stem counts, no cognate
+	}
+	ps := []phrasing{{ix.query(q), !german}}
+	if r.german != "" {
+		ps = append(ps, phrasing{q: ix.query(r.german)})
+	}
+	if len(history) > 0 && refersBack(q) {
+		ps = append(ps, phrasing{q: ix.query(history[len(history)-1].Question + " " + q), exact: !german})
+	}
+	for _, h := range r.hits {
+		if !h.Relevant {
+			continue
+		}
+		for _, s := range ix.sentences(h.Passage) {
+			for _, p := range ps {
+				if p.exact && sharesStem(p.q, s) || !p.exact && ix.score(p.q, s) > 0 {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// sharesStem reports whether the sentence contains a word of the query
+// with the very same stem.
+func sharesStem(q query, s analyzed) bool {
+	for _, qt := range q.terms {
+		for _, t := range s.Terms {
+			if qt.stem == t.stem {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // definitionsFirst moves the relevant passages with a sentence that names

@@ -25,8 +25,10 @@ const maxTranslation = 300
 
 // translateQuery asks the model for a German rewrite of q (resolving a
 // follow-up against prev, the previous question, if any). It returns ""
-// when the rewrite failed; the caller then searches with q alone.
-func (e *Engine) translateQuery(ctx context.Context, q, prev string) string {
+// when the rewrite failed; the caller then searches with q alone. The
+// tokens it cost are returned either way, so that they count in the
+// answer's usage.
+func (e *Engine) translateQuery(ctx context.Context, q, prev string) (string, Usage) {
 	var b strings.Builder
 	if prev != "" {
 		b.WriteString("<earlier>" + escapeData(truncate(prev, maxHistoryQ)) + "</earlier>\n")
@@ -39,7 +41,7 @@ func (e *Engine) translateQuery(ctx context.Context, q, prev string) string {
 	if err != nil {
 		e.log.WarnContext(ctx, "query translation failed; searching with the question alone",
 			slog.String("reason", fallbackReason(err)), slog.Any("err", err))
-		return ""
+		return "", c.Usage
 	}
 	de := strings.TrimSpace(strings.Trim(strings.TrimSpace(c.Text), `"'„“”«»`))
 	if i := strings.IndexByte(de, '\n'); i >= 0 {
@@ -48,5 +50,5 @@ func (e *Engine) translateQuery(ctx context.Context, q, prev string) string {
 	de = truncate(de, maxTranslation)
 	e.log.InfoContext(ctx, "query translated", slog.String("query", de),
 		slog.Duration("took", time.Since(start)), slog.Int("prompt_tokens", c.Usage.PromptTokens), slog.Int("completion_tokens", c.Usage.CompletionTokens))
-	return de
+	return de, c.Usage
 }
