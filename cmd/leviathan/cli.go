@@ -333,8 +333,20 @@ func (m *Main) runIndex(ctx context.Context, args []string) int {
 
 // runVersion prints the version.
 func (m *Main) runVersion(ctx context.Context, args []string) int {
-	if _, _, _, code, ok := m.parse("version", args, nil); !ok {
+	var asJSON bool
+	extra := func(fs *flag.FlagSet) { fs.BoolVar(&asJSON, "json", false, "print the version as JSON") }
+	_, rest, _, code, ok := m.parse("version", m.permute("version", args, extra), extra)
+	if !ok {
 		return code
+	}
+	if len(rest) > 0 {
+		fmt.Fprintf(m.Stderr, "leviathan version: takes no arguments (got %q)\n", strings.Join(rest, " "))
+		return exitUsage
+	}
+	if asJSON {
+		return m.printJSON("version", struct {
+			Version string `json:"version"`
+		}{versionString()})
 	}
 	fmt.Fprintln(m.Stdout, "leviathan", versionString())
 	return exitOK

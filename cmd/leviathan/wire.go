@@ -23,9 +23,18 @@ func (m *Main) parse(name string, args []string, extra func(fs *flag.FlagSet)) (
 	if extra != nil {
 		extra(fs)
 	}
+	// The flag package calls Usage on -h and after a bad flag. The whole
+	// list (some thirty settings) answers -h; after a mistake it would
+	// bury the one line that says what was wrong, so a hint follows it
+	// instead.
+	badFlag := false
 	for _, c := range subcommands {
 		if c.name == name {
 			fs.Usage = func() {
+				if !helpRequested(args) {
+					badFlag = true
+					return
+				}
 				fmt.Fprintf(m.Stderr, "Usage: leviathan %s %s\n\n%s.\n\nFlags:\n", c.name, c.args, strings.ToUpper(c.short[:1])+c.short[1:])
 				fs.PrintDefaults()
 			}
@@ -35,11 +44,28 @@ func (m *Main) parse(name string, args []string, extra func(fs *flag.FlagSet)) (
 	if errors.Is(err, flag.ErrHelp) {
 		return cfg, nil, nil, exitOK, false
 	}
+	if err != nil && badFlag {
+		fmt.Fprintf(m.Stderr, "leviathan %s: run 'leviathan %s -h' for its flags\n", name, name)
+		return cfg, nil, nil, exitUsage, false
+	}
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "leviathan %s: invalid configuration:\n  %s\n", name, strings.ReplaceAll(err.Error(), "\n", "\n  "))
 		return cfg, nil, nil, exitUsage, false
 	}
 	return cfg, rest, newLogger(m.Stderr, cfg), exitOK, true
+}
+
+// helpRequested reports whether args ask for help before any "--".
+func helpRequested(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "-h", "-help", "--help", "--h":
+			return true
+		}
+	}
+	return false
 }
 
 // newLogger logs to w (stderr: stdout carries results, --json among them).
