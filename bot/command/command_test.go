@@ -3,6 +3,7 @@ package command
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -91,7 +92,7 @@ func TestHandleOutcomes(t *testing.T) {
 	}{
 		{"fallback", Command{Ask, "Was ist DOGE?"}, bot.Answer{Text: "x [1]", Covered: true, Fallback: "timeout", Notice: "Das Sprachmodell antwortet nicht."}, nil, OutcomeFallback, false, "*Das Sprachmodell antwortet nicht.*"},
 		{"not covered", Command{Ask, "Wie wird das Wetter?"}, bot.Answer{Text: "Dazu steht nichts im Essay."}, nil, OutcomeNotCovered, false, "Dazu steht nichts"},
-		{"input error", Command{Summary, "Kochen"}, bot.Answer{}, &bot.InputError{Msg: "Unbekannter Abschnitt."}, OutcomeRejected, true, "Unbekannter Abschnitt."},
+		{"input error", Command{Summary, "Einleitung"}, bot.Answer{}, &bot.InputError{Msg: "Unbekannter Abschnitt."}, OutcomeRejected, true, "Unbekannter Abschnitt."},
 		{"internal error", Command{Ask, "Was ist DOGE?"}, bot.Answer{}, errors.New("store is on fire"), OutcomeError, true, "Entschuldigung"},
 		{"empty question", Command{Ask, "   "}, bot.Answer{}, nil, OutcomeRejected, true, "Bitte stell eine Frage"},
 		{"too long", Command{Ask, strings.Repeat("a", 21)}, bot.Answer{}, nil, OutcomeRejected, true, "zu lang (21 Zeichen, höchstens 20)"},
@@ -242,5 +243,72 @@ func TestHelpMentionsEveryCommand(t *testing.T) {
 	}
 	if Len(body) > MessageLimit {
 		t.Errorf("help is %d characters, more than one message", Len(body))
+	}
+}
+
+func TestCheck(t *testing.T) {
+	eng := &fakeEngine{t: t,
+		summary: func(s string) (bot.Answer, error) {
+			t.Errorf("engine asked for section %q", s)
+			return bot.Answer{}, nil
+		},
+		quote: func(topic string, _ int) ([]bot.Quote, error) {
+			t.Errorf("engine asked to quote %q", topic)
+			return nil, nil
+		},
+	}
+	h := NewHandler(eng, Options{MaxQuestion: 50})
+	ok := []Command{{Ask, "Was ist DOGE?"}, {Summary, ""}, {Summary, "tech-oligarchen"}, {Quote, "Libra"}, {Quote, "¶12"}, {Quote, "fn1"}, {Help, ""}}
+	for _, c := range ok {
+		if err := h.Check(c); err != nil {
+			t.Errorf("Check(%+v) = %v", c, err)
+		}
+	}
+	bad := []struct {
+		cmd  Command
+		want string
+	}{
+		{Command{Ask, " "}, "Bitte stell eine Frage"},
+		{Command{Summary, "Kochen"}, "Einen Abschnitt „Kochen“ gibt es nicht. Die Abschnitte sind: „Einleitung“, „Tech-Oligarchen an der Macht“"},
+		{Command{Summary, "Anmerkungen"}, "Die Anmerkungen fasse ich nicht zusammen"},
+		{Command{Quote, "¶999"}, "Eine Stelle „¶999“ gibt es nicht; die Stellen heißen ¶1–¶17, Fn1–Fn3, Kolophon."},
+		{Command{Quote, ""}, "Wozu soll ich zitieren?"},
+	}
+	for _, tt := range bad {
+		err := h.Check(tt.cmd)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("Check(%+v) = %v, want %q", tt.cmd, err, tt.want)
+			continue
+		}
+		if strings.Contains(err.Error(), "Anmerkungen“") {
+			t.Errorf("the notes are offered as a section: %v", err)
+		}
+		// Handle gives the same message, privately, without the engine.
+		r := h.Handle(context.Background(), tt.cmd, nil, nil)
+		if r.Outcome != OutcomeRejected || !r.Ephemeral || !strings.Contains(r.Body(), tt.want) {
+			t.Errorf("Handle(%+v) = %+v", tt.cmd, r)
+		}
+	}
+	if got := h.Sections(); len(got) != len(content.Load().Sections)-1 || slices.Contains(got, content.NotesSection) {
+		t.Errorf("Sections() = %q", got)
+	}
+}
+
+func TestUnknownCommandIsNamed(t *testing.T) {
+	if b := HelpFor(Parse("/frobnicate x")).Body(); !strings.HasPrefix(b, "*Den Befehl /frobnicate kenne ich nicht.") || !strings.Contains(b, "/summary") {
+		t.Errorf("help for a typo = %q", b)
+	}
+	if n := HelpFor(Parse("/help")).Notice; n != "" {
+		t.Errorf("/help has a notice %q", n)
+	}
+}
+
+func TestFootnoteMarkersShownAsLabels(t *testing.T) {
+	r := Reply{Text: "»…untergeordnet werden müssen.«[^2] Und [^13].", Sources: []Source{{N: 1, Label: "¶12", Section: "S", Excerpt: "x[^2]"}}}
+	if b := r.Body(); strings.Contains(b, "[^") || !strings.Contains(b, "müssen.«[Fn2] Und [Fn13].") || !strings.Contains(b, "„x[Fn2]“") {
+		t.Errorf("body = %q", b)
+	}
+	if p := Preview("a[^1]"); p != "a[Fn1] ▍" {
+		t.Errorf("preview = %q", p)
 	}
 }

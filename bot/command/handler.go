@@ -118,7 +118,7 @@ func (h *Handler) Handle(ctx context.Context, cmd Command, history []bot.Turn, o
 	case Quote:
 		return h.quote(ctx, cmd.Arg)
 	default:
-		return HelpReply()
+		return HelpFor(cmd)
 	}
 }
 
@@ -137,6 +137,98 @@ func (h *Handler) CheckQuestion(q string) error {
 	return nil
 }
 
+// Check rejects what can be rejected without the engine: an empty or too
+// long question, a /summary section that does not exist, a /quote without
+// a topic or with a passage label that does not exist. Front ends call it
+// before they acknowledge a request, so that such a reply can go to the
+// asker alone (on Discord, a deferred public answer cannot become
+// ephemeral); Handle calls it too. The message is for the user, in German
+// and English.
+func (h *Handler) Check(cmd Command) error {
+	switch cmd.Name {
+	case Ask:
+		return h.CheckQuestion(cmd.Arg)
+	case Summary:
+		return h.checkSection(cmd.Arg)
+	case Quote:
+		return h.checkTopic(cmd.Arg)
+	}
+	return nil
+}
+
+// Sections lists the headings /summary accepts: the essay's sections
+// without the notes, which are quoted, not summarized.
+func (h *Handler) Sections() []string {
+	var out []string
+	for _, s := range h.eng.Essay().Sections {
+		if s != content.NotesSection {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (h *Handler) checkSection(section string) error {
+	section = strings.TrimSpace(section)
+	if section == "" {
+		return nil // the whole essay
+	}
+	heading, _ := h.eng.Essay().Section(section)
+	if heading != "" && heading != content.NotesSection {
+		return nil
+	}
+	list := "„" + strings.Join(h.Sections(), "“, „") + "“"
+	if heading == content.NotesSection {
+		return &bot.InputError{Msg: fmt.Sprintf("Die Anmerkungen fasse ich nicht zusammen, zitiere sie aber gern (`/quote Fn1`). "+
+			"Die Abschnitte sind: %s. (I don't summarize the notes, but I quote them; the sections are listed above.)", list)}
+	}
+	return &bot.InputError{Msg: fmt.Sprintf("Einen Abschnitt „%s“ gibt es nicht. Die Abschnitte sind: %s – oder lass ihn weg für den ganzen Essay. "+
+		"(There is no such section; pick one of those above, or leave it out for the whole essay.)", Excerpt(section, 60), list)}
+}
+
+func (h *Handler) checkTopic(topic string) error {
+	topic = strings.TrimSpace(topic)
+	if topic == "" {
+		return &bot.InputError{Msg: "Wozu soll ich zitieren? Zum Beispiel `/quote DOGE` oder `/quote ¶12`. " +
+			"(What should I quote? For example `/quote Libra` or `/quote ¶12`.)"}
+	}
+	essay := h.eng.Essay()
+	if !content.LooksLikeLabel(topic) {
+		return nil
+	}
+	if _, ok := essay.Lookup(topic); ok {
+		return nil
+	}
+	return &bot.InputError{Msg: fmt.Sprintf("Eine Stelle „%s“ gibt es nicht; die Stellen heißen %s. "+
+		"(There is no passage by that label; the labels are listed above.)", Excerpt(topic, 20), labelRange(essay))}
+}
+
+// labelRange describes the passage labels: "¶1–¶17, Fn1–Fn3, Kolophon".
+func labelRange(e *content.Essay) string {
+	var body, notes, other []string
+	for _, p := range e.Passages {
+		switch {
+		case strings.HasPrefix(p.Label, "¶"):
+			body = append(body, p.Label)
+		case p.Kind == content.KindFootnote:
+			notes = append(notes, p.Label)
+		default:
+			other = append(other, p.Label)
+		}
+	}
+	var parts []string
+	for _, g := range [][]string{body, notes} {
+		switch len(g) {
+		case 0:
+		case 1:
+			parts = append(parts, g[0])
+		default:
+			parts = append(parts, g[0]+"–"+g[len(g)-1])
+		}
+	}
+	return strings.Join(append(parts, other...), ", ")
+}
+
 func (h *Handler) ask(ctx context.Context, q string, history []bot.Turn, onText func(string)) Reply {
 	if err := h.CheckQuestion(q); err != nil {
 		return h.failed(Ask, err)
@@ -149,6 +241,9 @@ func (h *Handler) ask(ctx context.Context, q string, history []bot.Turn, onText 
 }
 
 func (h *Handler) summary(ctx context.Context, section string, onText func(string)) Reply {
+	if err := h.checkSection(section); err != nil {
+		return h.failed(Summary, err)
+	}
 	a, err := h.eng.Summary(ctx, strings.TrimSpace(section), onText)
 	if err != nil {
 		return h.failed(Summary, err)
@@ -158,9 +253,8 @@ func (h *Handler) summary(ctx context.Context, section string, onText func(strin
 
 func (h *Handler) quote(ctx context.Context, topic string) Reply {
 	topic = strings.TrimSpace(topic)
-	if topic == "" {
-		return h.failed(Quote, &bot.InputError{Msg: "Wozu soll ich zitieren? Zum Beispiel `/quote DOGE` oder `/quote ¶12`. " +
-			"(What should I quote? For example `/quote Libra` or `/quote ¶12`.)"})
+	if err := h.checkTopic(topic); err != nil {
+		return h.failed(Quote, err)
 	}
 	qs, err := h.eng.Quote(ctx, topic, h.opts.Quotes)
 	if err != nil {

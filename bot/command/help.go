@@ -1,5 +1,7 @@
 package command
 
+import "strings"
+
 // helpText lists what the bot can do, in German and English, with examples.
 const helpText = `**Leviathan** beantwortet Fragen zu Cédric Durands Essay „Zerbrechlicher Leviathan“ (Trump, Big Tech, Technofeudalismus) und belegt jede Aussage mit [n], das auf die zitierte Stelle zeigt.
 
@@ -17,4 +19,17 @@ const helpText = `**Leviathan** beantwortet Fragen zu Cédric Durands Essay „Z
 // HelpReply is the reply to /help.
 func HelpReply() Reply {
 	return Reply{Command: Help, Text: helpText, Ephemeral: true, Outcome: OutcomeOK}
+}
+
+// HelpFor is the reply to a Help command: the help, with a note first when
+// the user typed a command that does not exist (Parse turns those into
+// Help), so a typo is named rather than answered with a bare help text.
+func HelpFor(cmd Command) Reply {
+	r := HelpReply()
+	switch w := strings.ToLower(cmd.Arg); w {
+	case "", "help", "hilfe", "h", "?":
+	default:
+		r.Notice = "Den Befehl /" + Excerpt(cmd.Arg, 30) + " kenne ich nicht. (Unknown command.)"
+	}
+	return r
 }

@@ -41,6 +41,17 @@ func Sanitize(s string) string {
 	return massMention.ReplaceAllString(s, "@\u200d$1")
 }
 
+// footnoteRef is a footnote marker as the essay's Markdown writes it
+// ("…«[^2]"). Discord shows it literally, so it is rewritten to the label
+// /quote takes for the note.
+var footnoteRef = regexp.MustCompile(`\[\^(\d+)\]`)
+
+// display is text as a front end shows it: footnote markers as labels,
+// mass mentions defused.
+func display(s string) string {
+	return Sanitize(footnoteRef.ReplaceAllString(s, "[Fn$1]"))
+}
+
 // Excerpt shortens s to about n characters at a word boundary, with "…".
 func Excerpt(s string, n int) string {
 	s = strings.Join(strings.Fields(s), " ")
@@ -80,7 +91,7 @@ func (r Reply) Body() string {
 			fmt.Fprintf(&b, "\n[%d] %s · %s — „%s“", s.N, s.Label, s.Section, s.Excerpt)
 		}
 	}
-	return Sanitize(b.String())
+	return display(b.String())
 }
 
 // Messages is the reply split into Discord messages of at most limit
@@ -93,7 +104,7 @@ func (r Reply) Messages(limit int) []string {
 // sanitised, and cut with "…" when it is too long, since the final answer
 // will be split properly anyway.
 func Preview(text string) string {
-	text = Sanitize(strings.TrimSpace(text)) + " ▍"
+	text = display(strings.TrimSpace(text)) + " ▍"
 	if Len(text) <= MessageLimit {
 		return text
 	}

@@ -29,6 +29,11 @@ type Console struct {
 	Log     *slog.Logger
 	// Prompt is printed before each line read (empty: none).
 	Prompt string
+	// Echo prints each line read after the prompt. Set it when the input
+	// is not a terminal (a pipe, a file): the terminal then shows nothing of
+	// what was typed, and the transcript would read as answers without
+	// questions.
+	Echo bool
 }
 
 // Run reads commands until /quit, end of input or ctx is done. Only an
@@ -77,6 +82,9 @@ func (c *Console) Run(ctx context.Context) error {
 				return w.err
 			}
 			line = l
+			if c.Echo {
+				fmt.Fprintln(w, line)
+			}
 		}
 		if strings.TrimSpace(line) == "" {
 			continue

@@ -84,7 +84,7 @@ func TestCommandsAndErrors(t *testing.T) {
 	for _, s := range []string{
 		"(nur für dich sichtbar", "/quote ¶12", // help
 		"───── (nächste Nachricht", // the long summary is split
-		"Unbekannter Abschnitt „Kochen“.",
+		"Einen Abschnitt „Kochen“ gibt es nicht.",
 		command.Apology,
 	} {
 		if !strings.Contains(out, s) {
@@ -107,5 +107,17 @@ func TestCancelledContextEnds(t *testing.T) {
 	c := &Console{Handler: command.NewHandler(&fakeEngine{}, command.Options{}), In: pr, Out: &strings.Builder{}}
 	if err := c.Run(ctx); err != nil {
 		t.Fatalf("Run: %v", err)
+	}
+}
+
+func TestEchoShowsTheQuestion(t *testing.T) {
+	var out strings.Builder
+	c := &Console{Handler: command.NewHandler(&fakeEngine{}, command.Options{}), In: strings.NewReader("Was ist DOGE?\n"),
+		Out: &out, Prompt: "> ", Echo: true}
+	if err := c.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "> Was ist DOGE?\nAntwort auf Was ist DOGE? [1].") {
+		t.Errorf("transcript:\n%s", out.String())
 	}
 }

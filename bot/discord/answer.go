@@ -156,7 +156,7 @@ func (b *Bot) answer(ctx context.Context, t target, kind string, cmd command.Com
 		select {
 		case b.sem <- struct{}{}:
 		case <-ctx.Done():
-			r := command.Reply{Command: cmd.Name, Text: restartingText, Outcome: command.OutcomeError, Err: ctx.Err()}
+			r := command.Reply{Command: cmd.Name, Text: restartingText, Ephemeral: true, Outcome: command.OutcomeError, Err: ctx.Err()}
 			b.finish(ctx, t, kind, r, start)
 			return
 		}

@@ -20,9 +20,9 @@ const (
 // commandDefs returns the slash commands, with the summary's section choices
 // taken from the essay.
 func (b *Bot) commandDefs() []*discordgo.ApplicationCommand {
-	essay := b.h.Essay()
+	// The notes are not offered: they are quoted, not summarized.
 	var sections []*discordgo.ApplicationCommandOptionChoice
-	for _, s := range essay.Sections {
+	for _, s := range b.h.Sections() {
 		if len(sections) == maxChoices {
 			break
 		}

@@ -45,7 +45,7 @@ func TestRegistration(t *testing.T) {
 			for _, c := range cmds {
 				switch c.Name {
 				case "summary":
-					if n := len(c.Options[0].Choices); n != len(content.Load().Sections) {
+					if n := len(c.Options[0].Choices); n != len(content.Load().Sections)-1 { // not the notes
 						t.Errorf("summary has %d section choices", n)
 					}
 				case "quote":
@@ -163,22 +163,49 @@ func TestQuoteAndAutocomplete(t *testing.T) {
 
 func TestSummary(t *testing.T) {
 	t.Parallel()
-	var got string
+	sections := make(chan string, 3)
 	eng := &fakeEngine{summary: func(_ context.Context, s string, _ func(string)) (bot.Answer, error) {
-		got = s
-		if s == "Kochen" {
-			return bot.Answer{}, &bot.InputError{Msg: "Diesen Abschnitt gibt es nicht."}
+		sections <- s
+		if s == "Einleitung" { // a refusal only the engine can make
+			return bot.Answer{}, &bot.InputError{Msg: "Diese Zusammenfassung geht gerade nicht."}
 		}
 		return citing("Der Abschnitt handelt von Dekreten [1]."), nil
 	}}
 	r := newRig(t, Config{}, eng)
 	ref := r.srv.SendInteraction(discordtest.Interaction{Name: "summary", Options: []discordtest.CommandOption{discordtest.Str("section", "Tech-Oligarchen an der Macht")}})
 	r.final(ref, "von Dekreten [1]")
-	if got != "Tech-Oligarchen an der Macht" {
+	if got := <-sections; got != "Tech-Oligarchen an der Macht" {
 		t.Errorf("engine got section %q", got)
 	}
+	// A section that does not exist is refused before the deferral, to the
+	// asker alone; the engine never sees it.
 	ref = r.srv.SendInteraction(discordtest.Interaction{Name: "summary", Options: []discordtest.CommandOption{discordtest.Str("section", "Kochen")}})
-	r.final(ref, "Diesen Abschnitt gibt es nicht.")
+	if got := r.ephemeral(ref); !strings.Contains(got, "Einen Abschnitt „Kochen“ gibt es nicht") {
+		t.Errorf("unknown section: %q", got)
+	}
+	// A refusal that comes after the deferral: the loading message goes
+	// and the text is shown privately.
+	ref = r.srv.SendInteraction(discordtest.Interaction{Name: "summary", Options: []discordtest.CommandOption{discordtest.Str("section", "Einleitung")}})
+	if got := r.private(ref); got != "Diese Zusammenfassung geht gerade nicht." {
+		t.Errorf("late refusal: %q", got)
+	}
+	if got := <-sections; got != "Einleitung" {
+		t.Errorf("engine got section %q (Kochen must not reach it)", got)
+	}
+	cmds := r.srv.Commands(discordtest.DefaultGuildID)
+	if cmds == nil {
+		cmds = r.srv.Commands("")
+	}
+	for _, c := range cmds {
+		if c.Name != "summary" {
+			continue
+		}
+		for _, ch := range c.Options[0].Choices {
+			if ch.Name == content.NotesSection {
+				t.Errorf("the notes are offered as a section to summarize")
+			}
+		}
+	}
 }
 
 func TestHelpIsEphemeral(t *testing.T) {
@@ -334,9 +361,15 @@ func TestFailuresNeverSilent(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := newRig(t, Config{}, &fakeEngine{ask: tt.ask})
-			m := r.final(r.ask("Was ist DOGE?", ""), tt.want)
-			if strings.Contains(m.Content, "connection refused") {
-				t.Error("internal error shown to the user")
+			ref := r.ask("Was ist DOGE?", "")
+			var shown string
+			if tt.outcome == "error" { // errors go to the asker alone
+				shown = r.private(ref)
+			} else {
+				shown = r.final(ref, tt.want).Content
+			}
+			if !strings.Contains(shown, tt.want) || strings.Contains(shown, "connection refused") {
+				t.Errorf("shown %q", shown)
 			}
 			r.wait("metrics", func() bool { return len(r.metrics.snapshot().questions) == 1 })
 			if got := r.metrics.snapshot().questions[0]; got != "ask/"+tt.outcome {
@@ -357,9 +390,10 @@ func TestDiscordErrorGivesApology(t *testing.T) {
 	r.srv.FailNext("PATCH", "/webhooks/{app}/{token}/messages/@original", 500, 0)
 	r.srv.FailNext("PATCH", "/webhooks/{app}/{token}/messages/@original", 500, 0)
 	ref := r.ask("Was ist DOGE?", "")
+	// The follow-up edits the still loading response, as on Discord.
 	r.wait("the apology", func() bool {
-		f := r.srv.Followups(ref.Token)
-		return len(f) == 1 && f[0].Content == command.Apology
+		o := r.srv.Original(ref.Token)
+		return o != nil && o.Content == command.Apology
 	})
 }
 
@@ -630,8 +664,8 @@ func TestShutdownTimeoutCancelsAnswers(t *testing.T) {
 	if err := r.stop(); err != nil {
 		t.Fatal(err)
 	}
-	if m := r.srv.Original(ref.Token); m == nil || m.Content != restartingText {
-		t.Errorf("cancelled answer shows %+v", m)
+	if got := r.private(ref); got != restartingText {
+		t.Errorf("cancelled answer shows %q", got)
 	}
 }
 

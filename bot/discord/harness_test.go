@@ -293,6 +293,32 @@ func (r *rig) ephemeral(ref discordtest.InteractionRef) string {
 	return resp.Data.Content
 }
 
+// private waits for a reply shown to the asker alone after a deferral: the
+// public loading message deleted, the text in an ephemeral follow-up. It
+// returns the follow-up's content.
+func (r *rig) private(ref discordtest.InteractionRef) string {
+	r.t.Helper()
+	var m *discordgo.Message
+	r.wait("an ephemeral follow-up", func() bool {
+		for _, f := range r.srv.Followups(ref.Token) {
+			if f.Flags&discordgo.MessageFlagsEphemeral != 0 {
+				m = f
+				return true
+			}
+		}
+		return false
+	})
+	if o := r.srv.Original(ref.Token); o != nil {
+		r.t.Errorf("the public response was not deleted: %q", o.Content)
+	}
+	for _, c := range r.srv.Messages(discordtest.DefaultChannelID) {
+		if c.Content == m.Content {
+			r.t.Errorf("the private reply is in the channel for all to see: %q", c.Content)
+		}
+	}
+	return m.Content
+}
+
 func buttons(m *discordgo.Message) []string {
 	var ids []string
 	for _, row := range m.Components {

@@ -95,12 +95,12 @@ func (b *Bot) onCommand(i *discordgo.Interaction) {
 		b.metrics.Question(command.Help, command.OutcomeOK, time.Since(start))
 		return
 	}
-	if cmd.Name == command.Ask {
-		if err := b.h.CheckQuestion(cmd.Arg); err != nil {
-			b.respond(ctx, i, err.Error(), true)
-			b.metrics.Question(cmd.Name, command.OutcomeRejected, time.Since(start))
-			return
-		}
+	// What can be refused without the engine is refused now, before the
+	// deferral, so that the refusal is seen by the asker alone.
+	if err := b.h.Check(cmd); err != nil {
+		b.respond(ctx, i, err.Error(), true)
+		b.metrics.Question(cmd.Name, command.OutcomeRejected, time.Since(start))
+		return
 	}
 	if wait := b.takeCooldown(user.ID); wait > 0 {
 		b.respond(ctx, i, cooldownText(wait), true)

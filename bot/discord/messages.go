@@ -80,15 +80,14 @@ func (b *Bot) onMessage(_ *discordgo.Session, mc *discordgo.MessageCreate) {
 	cmd := command.Parse(text)
 	switch cmd.Name {
 	case command.Help, command.Quit, command.Reset:
-		b.say(ctx, reply, command.HelpReply().Body())
+		b.say(ctx, reply, command.HelpFor(cmd).Body())
 		b.metrics.Question(command.Help, command.OutcomeOK, time.Since(start))
 		return
-	case command.Ask:
-		if err := b.h.CheckQuestion(cmd.Arg); err != nil {
-			b.say(ctx, reply, err.Error())
-			b.metrics.Question(kind, command.OutcomeRejected, time.Since(start))
-			return
-		}
+	}
+	if err := b.h.Check(cmd); err != nil {
+		b.say(ctx, reply, err.Error())
+		b.metrics.Question(kind, command.OutcomeRejected, time.Since(start))
+		return
 	}
 	if wait := b.takeCooldown(m.Author.ID); wait > 0 {
 		b.say(ctx, reply, cooldownText(wait))

@@ -60,6 +60,42 @@ func (t interactionTarget) next(ctx context.Context, text string, comps []discor
 	return nil
 }
 
+// private shows parts to the asker alone. A deferred public response cannot
+// become ephemeral, and a follow-up sent while it still loads would only
+// edit it (ignoring the ephemeral flag), so the loading or preview message
+// is deleted first and the parts follow as ephemeral messages. If the
+// deletion fails, the parts are shown publicly instead: better seen by all
+// than not at all.
+func (t interactionTarget) private(ctx context.Context, parts []string) error {
+	if err := t.s.InteractionResponseDelete(t.i, discordgo.WithContext(ctx)); err != nil {
+		for i, p := range parts {
+			send := t.next
+			if i == 0 {
+				send = t.first
+			}
+			if err := send(ctx, p, nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, p := range parts {
+		_, err := t.s.FollowupMessageCreate(t.i, true, &discordgo.WebhookParams{
+			Content: p, Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noPing(),
+		}, discordgo.WithContext(ctx))
+		if err != nil {
+			return fmt.Errorf("couldn't send an ephemeral follow-up message: %w", err)
+		}
+	}
+	return nil
+}
+
+// privateTarget is a target that can show a reply to the asker alone
+// (interactions can; channel messages cannot, they are seen by all).
+type privateTarget interface {
+	private(ctx context.Context, parts []string) error
+}
+
 // messageTarget shows a reply as messages in a channel: replies to the
 // question (so that replying to any part continues the conversation), or
 // plain messages in a thread.
@@ -134,6 +170,9 @@ func feedbackButtons(answerID string) []discordgo.MessageComponent {
 // shows, the rest follow; answers get feedback buttons on the last part.
 func deliver(ctx context.Context, t target, r command.Reply) error {
 	parts := r.Messages(command.MessageLimit)
+	if pt, ok := t.(privateTarget); ok && r.Ephemeral {
+		return pt.private(ctx, parts)
+	}
 	answerID := newAnswerID()
 	for i, p := range parts {
 		var comps []discordgo.MessageComponent

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
+	"os"
 
 	"github.com/leviathan-bot/leviathan/bot/command"
 	"github.com/leviathan-bot/leviathan/bot/console"
@@ -22,11 +24,22 @@ func (m *Main) runChat(ctx context.Context, args []string) int {
 	}
 	c := &console.Console{
 		Handler: command.NewHandler(eng, command.Options{MaxQuestion: cfg.MaxQuestion, Logger: log}),
-		In:      m.Stdin, Out: m.Stdout, Log: log, Prompt: "> ",
+		In:      m.Stdin, Out: m.Stdout, Log: log, Prompt: "> ", Echo: !isTerminal(m.Stdin),
 	}
 	if err := c.Run(ctx); err != nil {
 		fmt.Fprintf(m.Stderr, "leviathan chat: %v\n", err)
 		return exitError
 	}
 	return exitOK
+}
+
+// isTerminal reports whether r is a terminal (a character device), where
+// what the user types is already on the screen.
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

@@ -67,6 +67,9 @@
 // message, 160004 a second thread on a message, 401 for a wrong token, 404
 // {"message":"404: Not Found","code":0} for routes Discord doesn't have.
 // A thread started from a message takes the message's ID, as on Discord.
+// A follow-up sent while a deferred response still loads edits that
+// response and keeps its ephemeral state, whatever flags it carries (a
+// deferred public answer cannot turn ephemeral; delete it first).
 //
 // # Example
 //

@@ -418,6 +418,17 @@ func (s *Server) followup(w http.ResponseWriter, r *http.Request) {
 	if p == nil {
 		return
 	}
+	// A follow-up sent while a deferred response still loads edits that
+	// response and keeps its ephemeral state, whatever flags it asks for
+	// (receiving-and-responding.mdx, "Create Followup Message").
+	if o := in.original; o != nil && o.Flags&discordgo.MessageFlagsLoading != 0 {
+		eph := o.Flags & discordgo.MessageFlagsEphemeral
+		updateMessage(o, raw, "")
+		o.Flags = o.Flags&^(discordgo.MessageFlagsLoading|discordgo.MessageFlagsEphemeral) | eph
+		s.notify()
+		writeJSON(w, 200, o)
+		return
+	}
 	m := &discordgo.Message{ID: s.newID(), ChannelID: in.channelID, GuildID: in.guildID, Author: s.botUser(), WebhookID: s.cfg.appID,
 		Content: p.Content, Embeds: p.Embeds, Components: p.Components, Flags: p.Flags, Timestamp: time.Now().UTC()}
 	in.followups = append(in.followups, m)

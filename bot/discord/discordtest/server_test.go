@@ -642,3 +642,53 @@ func TestViolationFailsTheTest(t *testing.T) {
 		t.Errorf("the fake reported %d errors, want 2 (limit and mentions)", len(rec.errs))
 	}
 }
+
+// TestFollowupWhileLoadingEditsTheOriginal: as on Discord, a follow-up sent
+// right after a public deferral replaces the loading message and stays
+// public whatever its flags; after deleting the loading message, an
+// ephemeral follow-up is a new message only the asker sees.
+func TestFollowupWhileLoadingEditsTheOriginal(t *testing.T) {
+	t.Parallel()
+	srv := New(t)
+	s := connected(t, srv, discordgo.IntentsGuilds)
+	s.AddHandler(func(s *discordgo.Session, i *discordgo.InteractionCreate) {
+		if err := s.InteractionRespond(i.Interaction, &discordgo.InteractionResponse{Type: 5}); err != nil {
+			t.Errorf("defer: %v", err)
+			return
+		}
+		q := i.ApplicationCommandData().Options[0].StringValue()
+		if q == "delete first" {
+			if err := s.InteractionResponseDelete(i.Interaction); err != nil {
+				t.Errorf("delete: %v", err)
+			}
+		}
+		if _, err := s.FollowupMessageCreate(i.Interaction, true, &discordgo.WebhookParams{Content: "nur für dich",
+			Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noPing}); err != nil {
+			t.Errorf("follow-up: %v", err)
+		}
+	})
+	loading := srv.SendInteraction(Interaction{Name: "ask", Options: []CommandOption{Str("question", "while loading")}})
+	deleted := srv.SendInteraction(Interaction{Name: "ask", Options: []CommandOption{Str("question", "delete first")}})
+	err := srv.Wait(ctxT(t), func() bool {
+		o := srv.Original(loading.Token)
+		return o != nil && o.Content == "nur für dich" && len(srv.Followups(deleted.Token)) == 1
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := srv.Original(loading.Token); o.Flags&(discordgo.MessageFlagsEphemeral|discordgo.MessageFlagsLoading) != 0 || len(srv.Followups(loading.Token)) != 0 {
+		t.Errorf("follow-up while loading: original %+v, follow-ups %d", o, len(srv.Followups(loading.Token)))
+	}
+	if f := srv.Followups(deleted.Token)[0]; f.Flags&discordgo.MessageFlagsEphemeral == 0 || srv.Original(deleted.Token) != nil {
+		t.Errorf("follow-up after delete = %+v", f)
+	}
+	public := 0
+	for _, m := range srv.Messages(DefaultChannelID) {
+		if m.Content == "nur für dich" {
+			public++
+		}
+	}
+	if public != 1 {
+		t.Errorf("%d public copies, want 1 (the edited loading message)", public)
+	}
+}
