@@ -116,7 +116,13 @@ func (m *Main) printAnswer(a bot.Answer, streamed string, german bool) {
 		}
 	}
 	if a.Notice != "" {
-		fmt.Fprintf(m.Stdout, "\n%s %s\n", pick(german, "Hinweis:", "Note:"), a.Notice)
+		// The engine's notices about the model already say "Hinweis:" or
+		// "Note:" (Discord shows them as they are); others get the label here.
+		label := pick(german, "Hinweis:", "Note:")
+		if strings.HasPrefix(a.Notice, "Hinweis:") || strings.HasPrefix(a.Notice, "Note:") {
+			label = ""
+		}
+		fmt.Fprintf(m.Stdout, "\n%s\n", strings.TrimSpace(label+" "+a.Notice))
 	}
 }
 
