@@ -23,12 +23,22 @@ const (
 	feedbackThanks = "Danke für dein Feedback! (Thanks for the feedback!)"
 )
 
+// cooldownText says how long to wait, in seconds or, from 90 s on, in
+// whole minutes (rounded up: asking again at the time named must work).
 func cooldownText(wait time.Duration) string {
-	s := int(wait.Round(time.Second) / time.Second)
+	s := int((wait + time.Second - 1) / time.Second)
 	if s < 1 {
 		s = 1
 	}
-	return fmt.Sprintf("Kurz durchatmen: Du kannst in %d s wieder fragen. (Please wait %d s before your next question.)", s, s)
+	de, en := fmt.Sprintf("%d Sekunden", s), fmt.Sprintf("%d seconds", s)
+	switch {
+	case s == 1:
+		de, en = "einer Sekunde", "a second"
+	case s >= 90:
+		m := (s + 59) / 60
+		de, en = fmt.Sprintf("%d Minuten", m), fmt.Sprintf("%d minutes", m)
+	}
+	return fmt.Sprintf("Kurz durchatmen: Du kannst in %s wieder fragen. (Please wait %s before your next question.)", de, en)
 }
 
 // asker is who asks where, for the access rules.

@@ -78,6 +78,7 @@ type Bot struct {
 	lastAsk    map[string]time.Time
 	threads    *threadMemory
 	parents    map[string]string // channel → parent channel, for threads
+	selfRoles  map[string]string // guild → the bot's managed role there
 
 	// onStateChange, if set (by tests), is called after readiness changes.
 	onStateChange func()
@@ -137,7 +138,7 @@ func New(cfg Config, h *command.Handler) (*Bot, error) {
 		cfg: cfg, h: h, s: s, tr: tr, log: log, metrics: cfg.Metrics,
 		sem: make(chan struct{}, cfg.MaxConcurrent), work: work, cancelWork: cancel,
 		lastAsk: map[string]time.Time{}, threads: newThreadMemory(1000),
-		parents: map[string]string{},
+		parents: map[string]string{}, selfRoles: map[string]string{},
 	}
 	if b.metrics == nil {
 		b.metrics = nopMetrics{}
@@ -146,6 +147,7 @@ func New(cfg Config, h *command.Handler) (*Bot, error) {
 	s.AddHandler(b.onDisconnect)
 	s.AddHandler(b.onInteraction)
 	s.AddHandler(b.onMessage)
+	s.AddHandler(b.onRawEvent)
 	return b, nil
 }
 

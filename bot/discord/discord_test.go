@@ -774,3 +774,80 @@ func TestReplyChainIsFetched(t *testing.T) {
 		t.Error("the question above the answer was not fetched")
 	}
 }
+
+// guildWithBotRole sends the GUILD_CREATE that tells the bot its managed
+// role (the role Discord makes for a bot, tagged with its ID), and waits
+// until the bot knows it.
+func (r *rig) guildWithBotRole(role string) {
+	r.t.Helper()
+	r.srv.Dispatch("GUILD_CREATE", map[string]any{"id": discordtest.DefaultGuildID, "name": "Lesekreis", "roles": []any{
+		map[string]any{"id": "901", "name": "Mitglied", "permissions": "0", "managed": false},
+		map[string]any{"id": role, "name": "Leviathan", "permissions": "0", "managed": true, "tags": map[string]any{"bot_id": discordtest.BotID}},
+	}})
+	r.wait("the bot's role", func() bool { return r.bot.selfRole(discordtest.DefaultGuildID) == role })
+}
+
+// replyTo waits for the bot's reply to message id in the default channel.
+func (r *rig) replyTo(id string) *discordgo.Message {
+	r.t.Helper()
+	var reply *discordgo.Message
+	r.wait("the reply to "+id, func() bool {
+		for _, m := range r.srv.Messages(discordtest.DefaultChannelID) {
+			if m.Author.ID == discordtest.BotID && m.MessageReference != nil && m.MessageReference.MessageID == id {
+				reply = m
+				return true
+			}
+		}
+		return false
+	})
+	return reply
+}
+
+// TestMentionOfTheBotsRole: picking "@Leviathan" from the role list
+// mentions the bot's managed role; that is a mention of the bot too.
+func TestMentionOfTheBotsRole(t *testing.T) {
+	t.Parallel()
+	eng := &fakeEngine{}
+	r := newRig(t, Config{MessageContent: true}, eng)
+	r.guildWithBotRole("900")
+	q := r.srv.SendMessageCreate(discordtest.Message{Content: "<@&900> Was ist DOGE?"})
+	if got := r.replyTo(q.ID).Content; !strings.Contains(got, "Antwort auf „Was ist DOGE?“") {
+		t.Errorf("reply = %q", got)
+	}
+	// Another role is no mention of the bot.
+	r.srv.SendMessageCreate(discordtest.Message{Content: "<@&901> Wer kommt morgen?"})
+	if err := r.stop(); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(eng.histories); n != 1 {
+		t.Errorf("engine asked %d times, want 1", n)
+	}
+}
+
+// TestUnreadableMessageGetsAHint: without MESSAGE_CONTENT, Discord blanks a
+// reply to the bot that does not ping it, and a mention of its role; the
+// user learns how to be heard instead of meeting silence.
+func TestUnreadableMessageGetsAHint(t *testing.T) {
+	t.Parallel()
+	eng := &fakeEngine{}
+	r := newRig(t, Config{}, eng)
+	r.guildWithBotRole("900")
+	q := r.srv.SendMessageCreate(discordtest.Message{Content: r.srv.BotMention() + " Was ist DOGE?"})
+	answer := r.replyTo(q.ID)
+	for _, content := range []string{"und wer leitet es?", "<@&900> und seit wann?"} {
+		in := discordtest.Message{Content: content}
+		if !strings.HasPrefix(content, "<@&") {
+			in.ReplyTo = answer.ID // a reply with the @ ping switched off
+		}
+		m := r.srv.SendMessageCreate(in)
+		if got := r.replyTo(m.ID).Content; got != unreadableText {
+			t.Errorf("%q: reply %q", content, got)
+		}
+	}
+	if err := r.stop(); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(eng.histories); n != 1 {
+		t.Errorf("engine asked %d times, want 1 (the readable mention)", n)
+	}
+}

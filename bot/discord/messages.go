@@ -2,7 +2,9 @@ package discord
 
 import (
 	"context"
+	"encoding/json"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -21,7 +23,78 @@ const maxChain = 8
 // maxThreadTurns is how many turns a thread remembers.
 const maxThreadTurns = 6
 
-var mentionRe = regexp.MustCompile(`<@!?(\d+)>`)
+var mentionRe = regexp.MustCompile(`<@[!&]?(\d+)>`)
+
+// unreadableText answers a message addressed to the bot whose content
+// Discord withheld: without the MESSAGE_CONTENT intent, a bot reads only
+// messages that mention it as a user (a reply with the @ ping switched off,
+// or a mention of the bot's role, arrives empty).
+const unreadableText = "Ich kann deine Nachricht nicht lesen: Erwähne mich direkt (den Bot @Leviathan, nicht die Rolle) " +
+	"oder lass beim Antworten die @-Erwähnung an. (I can't read this message: mention me, the bot user rather than its role, " +
+	"or keep the @ ping on when you reply.)"
+
+// onRawEvent learns the bot's managed role in each guild from the raw
+// guild and role events: a user who picks "@Leviathan" from the role list
+// instead of the member list mentions that role, and means the bot.
+// discordgo v0.29 does not decode role tags, so the JSON is read here.
+func (b *Bot) onRawEvent(_ *discordgo.Session, e *discordgo.Event) {
+	type role struct {
+		ID   string `json:"id"`
+		Tags *struct {
+			BotID string `json:"bot_id"`
+		} `json:"tags"`
+	}
+	var roles []role
+	guild := ""
+	switch e.Type {
+	case "GUILD_CREATE", "GUILD_UPDATE":
+		var g struct {
+			ID    string `json:"id"`
+			Roles []role `json:"roles"`
+		}
+		if json.Unmarshal(e.RawData, &g) != nil {
+			return
+		}
+		guild, roles = g.ID, g.Roles
+	case "GUILD_ROLE_CREATE", "GUILD_ROLE_UPDATE":
+		var r struct {
+			GuildID string `json:"guild_id"`
+			Role    role   `json:"role"`
+		}
+		if json.Unmarshal(e.RawData, &r) != nil {
+			return
+		}
+		guild, roles = r.GuildID, []role{r.Role}
+	case "GUILD_DELETE":
+		var g struct {
+			ID string `json:"id"`
+		}
+		if json.Unmarshal(e.RawData, &g) == nil {
+			b.mu.Lock()
+			delete(b.selfRoles, g.ID)
+			b.mu.Unlock()
+		}
+		return
+	default:
+		return
+	}
+	self := b.selfID()
+	for _, r := range roles {
+		if r.Tags != nil && r.Tags.BotID != "" && r.Tags.BotID == self {
+			b.setState(func() { b.selfRoles[guild] = r.ID })
+		}
+	}
+}
+
+// selfRole is the bot's managed role in a guild ("" if unknown).
+func (b *Bot) selfRole(guild string) string {
+	if guild == "" {
+		return ""
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.selfRoles[guild]
+}
 
 // onMessage answers mentions, replies to the bot's answers, messages in
 // the bot's threads and (if allowed) DMs. Everything else, and every bot
@@ -34,10 +107,12 @@ func (b *Bot) onMessage(_ *discordgo.Session, mc *discordgo.MessageCreate) {
 	}
 	dm := m.GuildID == ""
 	thread := b.threads.get(m.ChannelID)
-	mentioned := false
+	userMention := false
 	for _, u := range m.Mentions {
-		mentioned = mentioned || u.ID == self
+		userMention = userMention || u.ID == self
 	}
+	role := b.selfRole(m.GuildID)
+	mentioned := userMention || role != "" && slices.Contains(m.MentionRoles, role)
 	replyToBot := m.ReferencedMessage != nil && m.ReferencedMessage.Author != nil && m.ReferencedMessage.Author.ID == self
 	if !dm && thread == nil && !mentioned && !replyToBot {
 		return
@@ -52,7 +127,7 @@ func (b *Bot) onMessage(_ *discordgo.Session, mc *discordgo.MessageCreate) {
 	if replyToBot || thread != nil {
 		kind = "followup"
 	}
-	text := strings.TrimSpace(stripMention(m.Content, self))
+	text := strings.TrimSpace(stripMention(m.Content, self, role))
 	reply := &messageTarget{s: b.s, channel: m.ChannelID,
 		replyTo: &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID}}
 	roles := []string(nil)
@@ -67,14 +142,20 @@ func (b *Bot) onMessage(_ *discordgo.Session, mc *discordgo.MessageCreate) {
 		return
 	}
 	if text == "" {
-		if !mentioned && !dm {
-			// Without MESSAGE_CONTENT, a reply that does not ping the bot
-			// and a message in its thread arrive empty: nothing to answer.
-			b.log.Debug("message without readable content; MESSAGE_CONTENT may be off", "channel", m.ChannelID)
-			return
+		switch {
+		case !dm && !userMention && !b.cfg.MessageContent:
+			// Discord withheld the content (see unreadableText): say how
+			// to be heard rather than ignore someone talking to the bot.
+			b.log.Info("a message to the bot arrived without content (no MESSAGE_CONTENT intent); told the user to mention the bot",
+				"channel", m.ChannelID, "role_mention", mentioned)
+			b.say(ctx, reply, unreadableText)
+			b.metrics.Question(kind, command.OutcomeRejected, time.Since(start))
+		case mentioned || dm: // "@Leviathan" alone
+			b.say(ctx, reply, command.HelpReply().Body())
+			b.metrics.Question(command.Help, command.OutcomeOK, time.Since(start))
+		default: // readable but empty: an image or a sticker in a thread
+			b.log.Debug("message without text to answer", "channel", m.ChannelID)
 		}
-		b.say(ctx, reply, command.HelpReply().Body())
-		b.metrics.Question(command.Help, command.OutcomeOK, time.Since(start))
 		return
 	}
 	cmd := command.Parse(text)
@@ -142,10 +223,13 @@ func (b *Bot) say(ctx context.Context, t target, text string) {
 	}
 }
 
-// stripMention removes mentions of the bot from a message.
-func stripMention(s, self string) string {
+// stripMention removes mentions of the bot (as a user, or of its managed
+// role if role is set) from a message.
+func stripMention(s, self, role string) string {
 	return mentionRe.ReplaceAllStringFunc(s, func(m string) string {
-		if mentionRe.FindStringSubmatch(m)[1] == self {
+		id := mentionRe.FindStringSubmatch(m)[1]
+		isRole := strings.HasPrefix(m, "<@&")
+		if !isRole && id == self || isRole && role != "" && id == role {
 			return ""
 		}
 		return m
@@ -184,7 +268,7 @@ func (b *Bot) chain(ctx context.Context, m *discordgo.Message, self string) []bo
 			question = ""
 			continue
 		}
-		question = strings.TrimSpace(stripMention(msg.Content, self))
+		question = strings.TrimSpace(stripMention(msg.Content, self, b.selfRole(m.GuildID)))
 	}
 	return turns
 }

@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/leviathan-bot/leviathan/bot"
 	"github.com/leviathan-bot/leviathan/content"
@@ -79,12 +80,15 @@ func TestLabelChoices(t *testing.T) {
 
 func TestStripMention(t *testing.T) {
 	for in, want := range map[string]string{
-		"<@42> was ist DOGE?":       " was ist DOGE?",
-		"<@!42>frage <@7> auch":     "frage <@7> auch",
-		"keine Erwähnung":           "keine Erwähnung",
-		"<@42><@42> doppelt <@421>": " doppelt <@421>",
+		"<@42> was ist DOGE?":        " was ist DOGE?",
+		"<@!42>frage <@7> auch":      "frage <@7> auch",
+		"keine Erwähnung":            "keine Erwähnung",
+		"<@42><@42> doppelt <@421>":  " doppelt <@421>",
+		"<@&900> über die Rolle":     " über die Rolle",
+		"<@&42> fremde Rolle":        "<@&42> fremde Rolle", // a role with the bot's user ID is not the bot
+		"<@900> Nutzer, nicht Rolle": "<@900> Nutzer, nicht Rolle",
 	} {
-		if got := stripMention(in, "42"); got != want {
+		if got := stripMention(in, "42", "900"); got != want {
 			t.Errorf("stripMention(%q) = %q, want %q", in, got, want)
 		}
 	}
@@ -104,5 +108,18 @@ func TestThreadMemoryIsBounded(t *testing.T) {
 	turns := a.turns()
 	if len(turns) != maxThreadTurns || turns[len(turns)-1].Question != strings.Repeat("?", maxThreadTurns+2) {
 		t.Errorf("turns = %v", turns)
+	}
+}
+
+func TestCooldownText(t *testing.T) {
+	for wait, want := range map[time.Duration]string{
+		300 * time.Millisecond:  "in einer Sekunde wieder fragen. (Please wait a second ",
+		9500 * time.Millisecond: "in 10 Sekunden wieder fragen. (Please wait 10 seconds ",
+		time.Hour - time.Second: "in 60 Minuten wieder fragen. (Please wait 60 minutes ",
+		91 * time.Second:        "in 2 Minuten",
+	} {
+		if got := cooldownText(wait); !strings.Contains(got, want) {
+			t.Errorf("cooldownText(%v) = %q, want %q", wait, got, want)
+		}
 	}
 }

@@ -164,8 +164,10 @@ func (s *Server) defaultPlace(channelID, guildID *string, dm bool) {
 }
 
 // Message describes a MESSAGE_CREATE from a user. Mentions in Content
-// ("<@id>", "@everyone") are parsed as Discord does; use [Server.BotMention]
-// to mention the bot.
+// ("<@id>", "<@&role>", "@everyone") are parsed as Discord does; use
+// [Server.BotMention] to mention the bot. A mention of the bot's managed
+// role does not make the content readable without MESSAGE_CONTENT (only a
+// mention of the bot user is documented to).
 type Message struct {
 	ChannelID string // default DefaultChannelID; a thread's ID for messages in a thread
 	GuildID   string // default: the channel's guild
@@ -175,7 +177,10 @@ type Message struct {
 	ReplyTo   string          // ID of a message in the same channel this one replies to
 }
 
-var userMention = regexp.MustCompile(`<@!?(\d+)>`)
+var (
+	userMention = regexp.MustCompile(`<@!?(\d+)>`)
+	roleMention = regexp.MustCompile(`<@&(\d+)>`)
+)
 
 // SendMessageCreate stores a user's message and dispatches MESSAGE_CREATE,
 // as Discord would: only with the GUILD_MESSAGES (or DIRECT_MESSAGES) intent,
@@ -193,6 +198,9 @@ func (s *Server) SendMessageCreate(in Message) *discordgo.Message {
 			u = s.botUser()
 		}
 		m.Mentions = append(m.Mentions, u)
+	}
+	for _, sm := range roleMention.FindAllStringSubmatch(in.Content, -1) {
+		m.MentionRoles = append(m.MentionRoles, sm[1])
 	}
 	if in.ReplyTo != "" {
 		target := s.findMessageLocked(in.ChannelID, in.ReplyTo)
