@@ -85,7 +85,18 @@ func (e *Engine) answerExtractive(q string, hits []retrieval.Hit) Answer {
 	// character n-gram, a vague vector); if not one sentence shares a word
 	// with the question, quoting would be quoting noise.
 	if !slices.ContainsFunc(cands, func(c candidate) bool { return c.score > 0 }) {
-		return e.notCovered(q)
+		// An English question meets the German sentences only through
+		// look-alike words, but retrieval also knows the essay's terms in
+		// English ("published" / "erschien"). Where it found evidence the
+		// sentence scorer cannot see, the opening of the best passage
+		// answers; a German question has no such excuse.
+		if isGerman(q) || len(cands) == 0 {
+			return e.notCovered(q)
+		}
+		cands[0].score = 1
+		if len(cands) > 1 && cands[1].Passage.ID == cands[0].Passage.ID {
+			cands[1].score = 0.5
+		}
 	}
 	picked := pickSentences(cands)
 	var b strings.Builder
