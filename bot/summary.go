@@ -107,12 +107,12 @@ func (e *Engine) summaryExtractive(heading string, groups []sectionPassages) Ans
 		if len(picked) == 0 {
 			continue
 		}
-		if len(groups) > 1 {
-			if gi > 0 {
-				b.WriteString("\n\n")
-			}
-			b.WriteString("**" + g.heading + "**\n")
+		// The heading says what is summarized, also for one section:
+		// "/summary Tech" should show which section "Tech" matched.
+		if gi > 0 {
+			b.WriteString("\n\n")
 		}
+		b.WriteString("**" + g.heading + "**\n")
 		for i, s := range picked {
 			if i > 0 {
 				b.WriteByte(' ')

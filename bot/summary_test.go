@@ -39,6 +39,9 @@ func TestSummarySection(t *testing.T) {
 	if a.Question != "Tech-Oligarchen an der Macht" {
 		t.Errorf("Question = %q, want the heading as written", a.Question)
 	}
+	if !strings.HasPrefix(a.Text, "**Tech-Oligarchen an der Macht**\n") {
+		t.Errorf("a section summary should name the section it matched first:\n%s", a.Text)
+	}
 	if len(a.Citations) == 0 {
 		t.Fatal("no citations")
 	}
