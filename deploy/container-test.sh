@@ -8,8 +8,12 @@
 #
 # There is no Docker engine or registry on CI machines: this follows
 # ../shared/notes/containers.md (podman with runc, cgroupfs, a local
-# stand-in for the golang builder image). Where podman cannot run, it says
-# why and exits 0, so the unit tests stay the gate there.
+# stand-in for the golang builder image). Where podman cannot be had (not
+# root, no apt-get, apt-get failing or slower than APT_UPDATE_TIMEOUT /
+# APT_INSTALL_TIMEOUT seconds) or cannot build and run a container that
+# holds nothing of the project's, it says why and exits 0, so the unit
+# tests stay the gate there. Anything that fails once podman works is the
+# project's fault and fails the test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,6 +36,8 @@ cleanup() {
 	podman --runtime runc image prune -f --filter label=org.leviathan.stage=build >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
+# .ci/test bounds this script with timeout(1): on its SIGTERM, still clean up.
+trap 'exit 143' TERM INT
 
 skip() {
 	echo "SKIP container test: $*"
@@ -50,14 +56,28 @@ pm() { podman --runtime runc "$@"; }
 echo "== container test: setup"
 
 # 1. podman, runc and a static busybox (for the stand-in builder's /bin/sh).
+# Each apt-get call is bounded: a slow or unreachable mirror must end in a
+# SKIP, not in CI's time limit. A failed update is not the end: the package
+# lists already on the machine may do.
+APT_UPDATE_TIMEOUT=${APT_UPDATE_TIMEOUT:-300}
+APT_INSTALL_TIMEOUT=${APT_INSTALL_TIMEOUT:-600}
 if ! command -v podman >/dev/null || ! command -v runc >/dev/null || [ ! -x /bin/busybox ]; then
-	if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
-		echo "installing podman, runc and busybox-static"
-		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman runc busybox-static; } \
-			>"$tmp/apt.log" 2>&1 || { tail -n 5 "$tmp/apt.log"; skip "couldn't install podman with apt-get"; }
-	else
-		skip "podman, runc or /bin/busybox is missing, and installing them needs root and apt-get"
+	if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null || ! command -v timeout >/dev/null; then
+		skip "podman, runc or /bin/busybox is missing, and installing them needs root, apt-get and timeout"
 	fi
+	echo "installing podman, runc and busybox-static"
+	apt=(env DEBIAN_FRONTEND=noninteractive apt-get -qq -o DPkg::Lock::Timeout=60)
+	if ! timeout --kill-after=10s "$APT_UPDATE_TIMEOUT" "${apt[@]}" update >"$tmp/apt.log" 2>&1; then
+		tail -n 5 "$tmp/apt.log"
+		echo "apt-get update failed or took over ${APT_UPDATE_TIMEOUT}s; trying the package lists already here"
+	fi
+	if ! timeout --kill-after=10s "$APT_INSTALL_TIMEOUT" "${apt[@]}" install -y podman runc busybox-static \
+		>"$tmp/apt.log" 2>&1; then
+		tail -n 5 "$tmp/apt.log"
+		skip "couldn't install podman, runc and busybox-static with apt-get (failed or took over ${APT_INSTALL_TIMEOUT}s)"
+	fi
+	command -v podman >/dev/null && command -v runc >/dev/null && [ -x /bin/busybox ] ||
+		skip "apt-get installed the packages, but podman, runc or /bin/busybox is still missing"
 fi
 command -v go >/dev/null || skip "no Go toolchain to make the stand-in builder image from"
 
@@ -76,7 +96,7 @@ if ! grep -qs '^default_ulimits *= *\[\]' "$conf" || ! grep -qs '^cgroup_manager
 	fi
 	printf '[containers]\ndefault_ulimits = []\n[engine]\ncgroup_manager = "cgroupfs"\n' >"$conf"
 fi
-pm info >"$tmp/info.log" 2>&1 || { tail -n 5 "$tmp/info.log"; skip "podman does not run here"; }
+timeout 120 podman --runtime runc info >"$tmp/info.log" 2>&1 || { tail -n 5 "$tmp/info.log"; skip "podman does not run here"; }
 
 # 3. The stand-in for golang:1.26, made from this machine's toolchain, kept
 # between runs and remade when the toolchain changes.
@@ -91,11 +111,21 @@ if [ "$(pm image inspect --format '{{index .Labels "go.version"}}' "$GO_STANDIN"
 	cp /etc/ssl/certs/ca-certificates.crt "$ctx/etc/ssl/certs/"
 	printf 'FROM scratch\nCOPY . /\nENV PATH=/usr/local/go/bin:/bin GOPATH=/go GOCACHE=/gocache CGO_ENABLED=0\nLABEL go.version=%s\n' \
 		"$gover" >"$tmp/golang.Containerfile"
-	pm build -q -t "$GO_STANDIN" -f "$tmp/golang.Containerfile" "$ctx" >/dev/null
+	# Nothing of the project's is in this image: a failure here is the
+	# machine's podman (storage driver, kernel), not the project's.
+	pm build -q -t "$GO_STANDIN" -f "$tmp/golang.Containerfile" "$ctx" >"$tmp/standin.log" 2>&1 ||
+		{ tail -n 10 "$tmp/standin.log"; skip "podman cannot build an image here (the stand-in builder failed)"; }
 	echo "made $GO_STANDIN ($gover)"
 else
 	echo "reusing $GO_STANDIN ($gover)"
 fi
+# Likewise: a container that runs nothing of the project's, in the two
+# network modes used below. If that fails, podman cannot run containers on
+# this machine.
+for net in none host; do
+	timeout 120 podman --runtime runc run --rm --network "$net" "$GO_STANDIN" /bin/sh -c 'exit 0' >"$tmp/smoke.log" 2>&1 ||
+		{ tail -n 10 "$tmp/smoke.log"; skip "podman cannot run a container here (--network $net)"; }
+done
 
 # 4. The image. The host's module cache is offered first as a file:// proxy
 # so a warm machine downloads nothing; the network (host network, the
