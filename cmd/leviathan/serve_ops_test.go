@@ -1,11 +1,16 @@
 package main
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/leviathan-bot/leviathan/bot/discord/discordtest"
 )
 
 func getText(t *testing.T, url string) (int, string) {
@@ -84,5 +89,68 @@ func TestStartOpsPortInUse(t *testing.T) {
 	defer a.Stop()
 	if _, err := startOps(Config{HTTPAddr: a.Addr()}, log); err == nil {
 		t.Error("a second server on the same port started")
+	}
+}
+
+var listeningAddr = regexp.MustCompile(`msg="health and metrics server listening" addr=(\S+)`)
+
+// TestServeStaysLiveWhileDiscordFails runs the whole serve command against a
+// fake Discord whose gateway lookup fails twice: /healthz must answer 200
+// (a liveness probe must not restart a pod for Discord's outage), /readyz
+// 503 with the reason, and serve must keep retrying until Discord answers,
+// then identify and stop cleanly.
+func TestServeStaysLiveWhileDiscordFails(t *testing.T) {
+	srv := discordtest.New(t)
+	srv.FailNext("GET", "/gateway", http.StatusServiceUnavailable, 0)
+	srv.FailNext("GET", "/gateway", http.StatusServiceUnavailable, 0)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	var errOut syncBuffer
+	m := &Main{Stdin: strings.NewReader(""), Stdout: &strings.Builder{}, Stderr: &errOut, Environ: serveEnv(t, srv)}
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	done := make(chan int, 1)
+	go func() { done <- m.Run(runCtx, []string{"serve"}) }()
+
+	// The second lookup comes after the first failed and was reported, and
+	// the third (which succeeds) only after the backoff's next wait (2 s by
+	// default): between them /readyz must give the reason.
+	lookups := func() int {
+		n := 0
+		for _, r := range srv.Requests() {
+			if r.Method == "GET" && r.Path == "/gateway" {
+				n++
+			}
+		}
+		return n
+	}
+	if err := srv.Wait(ctx, func() bool { return lookups() >= 2 }); err != nil {
+		t.Fatalf("serve did not retry the gateway lookup: %v\n%s", err, errOut.String())
+	}
+	// The ops server started before the engine, so its line is logged by now.
+	match := listeningAddr.FindStringSubmatch(errOut.String())
+	if match == nil {
+		t.Fatalf("no health server address in the log:\n%s", errOut.String())
+	}
+	base := "http://" + match[1]
+	if code, _ := getText(t, base+"/healthz"); code != 200 {
+		t.Errorf("/healthz while Discord fails = %d, want 200", code)
+	}
+	if code, body := getText(t, base+"/readyz"); code != 503 || !strings.Contains(body, "gateway: couldn't connect to the Discord gateway") || strings.Contains(body, "index") {
+		t.Errorf("/readyz while Discord fails = %d %q, want 503 naming only the gateway and why", code, body)
+	}
+	if _, body := getText(t, base+"/metrics"); !strings.Contains(body, "leviathan_discord_reconnects_total 0") {
+		t.Errorf("/metrics lacks leviathan_discord_reconnects_total:\n%.500s", body)
+	}
+	if strings.Contains(errOut.String(), discordtest.Token) {
+		t.Error("the token reached the log")
+	}
+
+	if _, err := srv.WaitIdentify(ctx); err != nil {
+		t.Fatalf("serve never connected once Discord answered: %v\n%s", err, errOut.String())
+	}
+	stop()
+	if code := <-done; code != exitOK {
+		t.Fatalf("exit %d\n%s", code, errOut.String())
 	}
 }
