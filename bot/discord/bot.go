@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -205,7 +206,13 @@ func (b *Bot) Run(ctx context.Context) error {
 		if err == nil {
 			break
 		}
-		reason := "couldn't connect to the Discord gateway: " + err.Error()
+		// discordgo names the URL it asked for, not the one the rewrite
+		// dialled; an operator behind a proxy must see where it went.
+		msg := err.Error()
+		if o := strings.TrimRight(b.cfg.APIURL, "/"); o != "" && o != "https://discord.com" {
+			msg = strings.ReplaceAll(msg, "https://discord.com", o)
+		}
+		reason := "couldn't connect to the Discord gateway: " + msg
 		var ce *websocket.CloseError
 		switch {
 		case errors.As(err, &ce) && ce.Code == 4014:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -849,5 +850,42 @@ func TestUnreadableMessageGetsAHint(t *testing.T) {
 	}
 	if n := len(eng.histories); n != 1 {
 		t.Errorf("engine asked %d times, want 1 (the readable mention)", n)
+	}
+}
+
+// Behind a REST proxy, /readyz must name the origin the bot really dialled,
+// not the https://discord.com that discordgo asked for before the rewrite.
+func TestReadyNamesTheConfiguredOrigin(t *testing.T) {
+	t.Parallel()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	origin := "http://" + l.Addr().String()
+	l.Close() // nothing listens there any more: connection refused
+	b, err := New(Config{Token: "x", APIURL: origin, RetryMin: time.Millisecond, RetryMax: 2 * time.Millisecond,
+		Logger: slog.New(slog.DiscardHandler)}, command.NewHandler(&fakeEngine{}, command.Options{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	failed := make(chan string, 1)
+	b.onStateChange = func() {
+		if ok, why := b.Ready(); !ok && strings.Contains(why, "couldn't connect") {
+			select {
+			case failed <- why:
+			default:
+			}
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- b.Run(ctx) }()
+	why := <-failed
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(why, origin) || strings.Contains(why, "discord.com") {
+		t.Errorf("Ready reason = %q, want it to name %s and not discord.com", why, origin)
 	}
 }
