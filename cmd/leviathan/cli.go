@@ -431,7 +431,7 @@ func (m *Main) permute(name string, args []string, extra func(*flag.FlagSet)) []
 	if extra != nil {
 		extra(fs)
 	}
-	_, _, _ = loadConfig(nil, fs, nil) // only to declare the shared flags
+	_, _, _ = loadConfig(nil, fs, nil, commandGroups[name]...) // only to declare the shared flags
 	var flags, positional []string
 	for i := 0; i < len(args); i++ {
 		a := args[i]

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -140,15 +141,19 @@ var settings = []setting{
 // os.Environ returns them), then from the flags in args parsed by fs. Every
 // invalid setting is reported, not just the first. It returns the
 // remaining arguments.
-func loadConfig(environ []string, fs *flag.FlagSet, args []string) (Config, []string, error) {
+func loadConfig(environ []string, fs *flag.FlagSet, args []string, groups ...string) (Config, []string, error) {
 	env := map[string]string{}
 	for _, kv := range environ {
 		if k, v, ok := strings.Cut(kv, "="); ok {
 			env[k] = v
 		}
 	}
+	used := func(s setting) bool { return len(groups) == 0 || slices.Contains(groups, s.group()) }
 	flagVals := make([]*string, len(settings))
 	for i, s := range settings {
+		if !used(s) {
+			continue
+		}
 		def := s.Default
 		if s.Secret {
 			def = ""
@@ -168,10 +173,17 @@ func loadConfig(environ []string, fs *flag.FlagSet, args []string) (Config, []st
 		if !ok || (v == "" && s.Default != "") {
 			v = s.Default
 		}
-		if given[s.Flag] {
+		if flagVals[i] != nil && given[s.Flag] {
 			v = *flagVals[i]
 		}
-		if err := s.set(&c, strings.TrimSpace(v)); err != nil {
+		err := s.set(&c, strings.TrimSpace(v))
+		switch {
+		case err == nil:
+		case !used(s):
+			// A setting this command does not use (a Discord setting for
+			// ask) must not stop it: keep the default.
+			_ = s.set(&c, s.Default)
+		default:
 			shown := v
 			if s.Secret {
 				shown = "(hidden)"
@@ -182,16 +194,55 @@ func loadConfig(environ []string, fs *flag.FlagSet, args []string) (Config, []st
 	if c.DataDir == "" {
 		c.DataDir = defaultDataDir()
 	}
-	if c.ShardID >= c.ShardCount {
+	inScope := func(g string) bool { return len(groups) == 0 || slices.Contains(groups, g) }
+	if inScope(groupDiscord) && c.ShardID >= c.ShardCount {
 		errs = append(errs, fmt.Errorf("DISCORD_SHARD_ID %d must be below DISCORD_SHARD_COUNT %d", c.ShardID, c.ShardCount))
 	}
-	if c.Embedder == "openai" && !c.UseLLM() {
+	if inScope(groupLLM) && c.Embedder == "openai" && !c.UseLLM() {
 		errs = append(errs, errors.New("LEVIATHAN_EMBEDDER=openai needs OPENAI_API_KEY or OPENAI_BASE_URL"))
 	}
-	if c.Threads && !c.MessageContent {
+	if inScope(groupDiscord) && c.Threads && !c.MessageContent {
 		errs = append(errs, errors.New("DISCORD_THREADS=true needs DISCORD_MESSAGE_CONTENT=true: follow-ups in a thread do not mention the bot"))
 	}
 	return c, fs.Args(), errors.Join(errs...)
+}
+
+// The groups of settings. A command declares the groups it uses (see
+// commandGroups): only their flags appear in its -h, and only their values
+// are checked, so that a Discord typo does not stop `leviathan ask`.
+const (
+	groupCore    = "core"    // data directory, logging
+	groupLLM     = "llm"     // the OpenAI-compatible backend and embedder
+	groupDiscord = "discord" // the bot
+	groupHTTP    = "http"    // the health and metrics server
+)
+
+// group says which group a setting belongs to, from its name.
+func (s setting) group() string {
+	switch {
+	case strings.HasPrefix(s.Env, "DISCORD_"), s.Env == "LEVIATHAN_SHUTDOWN_TIMEOUT":
+		return groupDiscord
+	case strings.HasPrefix(s.Env, "OPENAI_"), strings.HasPrefix(s.Env, "LEVIATHAN_LLM_"),
+		strings.HasPrefix(s.Env, "LEVIATHAN_EMBEDD"),
+		s.Env == "LEVIATHAN_MODEL", s.Env == "LEVIATHAN_TRANSLATE":
+		return groupLLM
+	case s.Env == "LEVIATHAN_HTTP_ADDR":
+		return groupHTTP
+	}
+	return groupCore
+}
+
+// commandGroups lists the setting groups each command uses; a command not
+// listed uses them all.
+var commandGroups = map[string][]string{
+	"ask":      {groupCore, groupLLM},
+	"search":   {groupCore, groupLLM}, // the embedder may be remote
+	"quote":    {groupCore, groupLLM},
+	"summary":  {groupCore, groupLLM},
+	"index":    {groupCore, groupLLM},
+	"chat":     {groupCore, groupLLM},
+	"passages": {groupCore},
+	"version":  {groupCore},
 }
 
 func oneOf(v string, allowed ...string) error {

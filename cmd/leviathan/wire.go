@@ -40,7 +40,7 @@ func (m *Main) parse(name string, args []string, extra func(fs *flag.FlagSet)) (
 			}
 		}
 	}
-	cfg, rest, err := loadConfig(m.Environ, fs, args)
+	cfg, rest, err := loadConfig(m.Environ, fs, args, commandGroups[name]...)
 	if errors.Is(err, flag.ErrHelp) {
 		return cfg, nil, nil, exitOK, false
 	}
