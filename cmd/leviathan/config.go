@@ -233,14 +233,14 @@ func (s setting) group() string {
 }
 
 // commandGroups lists the setting groups each command uses; a command not
-// listed uses them all.
+// listed uses them all (chat among them: it shows what the bot would,
+// under the bot's limits such as DISCORD_MAX_QUESTION).
 var commandGroups = map[string][]string{
 	"ask":      {groupCore, groupLLM},
 	"search":   {groupCore, groupLLM}, // the embedder may be remote
 	"quote":    {groupCore, groupLLM},
 	"summary":  {groupCore, groupLLM},
 	"index":    {groupCore, groupLLM},
-	"chat":     {groupCore, groupLLM},
 	"passages": {groupCore},
 	"version":  {groupCore},
 }
