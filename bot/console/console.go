@@ -2,7 +2,11 @@
 // terminal that takes the same commands as the Discord bot (/ask, /summary,
 // /quote, /help, or a plain question, with follow-ups) through the same
 // command handling, and prints what Discord would show, source list and
-// message splits included. It is how someone tries the bot without a token.
+// message splits included. With a language model the answer is printed as it
+// is written, through the same Handler hook that lets the Discord bot edit
+// its message, and then the rest of the reply; a separator and the final
+// reply follow when the checked answer differs from what was streamed. It is
+// how someone tries the bot without a token.
 package console
 
 import (
@@ -98,11 +102,15 @@ func (c *Console) Run(ctx context.Context) error {
 			fmt.Fprintln(w, "(Neues Gespräch. / New conversation.)")
 			continue
 		}
-		r := c.Handler.Handle(ctx, cmd, history, nil)
+		// A language model's answer is printed as it is written, through
+		// the same hook the Discord bot uses to edit its message; an
+		// extractive answer never calls it and is printed whole below.
+		s := &streamer{w: w}
+		r := c.Handler.Handle(ctx, cmd, history, s.update)
 		if r.Err != nil {
 			log.Error("couldn't answer", "command", r.Command, "err", r.Err)
 		}
-		Print(w, r)
+		s.finish(r)
 		if cmd.Name == command.Ask && r.Answer {
 			history = append(history, bot.Turn{Question: r.Question, Answer: r.AnswerText})
 			if len(history) > MaxTurns {
@@ -122,16 +130,73 @@ func Print(w io.Writer, r command.Reply) {
 	if r.Ephemeral {
 		fmt.Fprintln(w, "(nur für dich sichtbar / only you can see this)")
 	}
-	for i, m := range r.Messages(command.MessageLimit) {
+	printMessages(w, r.Messages(command.MessageLimit))
+	if r.Answer {
+		fmt.Fprintln(w, "[👍] [👎]")
+	}
+	fmt.Fprintln(w)
+}
+
+func printMessages(w io.Writer, msgs []string) {
+	for i, m := range msgs {
 		if i > 0 {
 			fmt.Fprintln(w, "───── (nächste Nachricht / next message) ─────")
 		}
 		fmt.Fprintln(w, m)
 	}
-	if r.Answer {
-		fmt.Fprintln(w, "[👍] [👎]")
+}
+
+// Revised introduces the final reply when it differs from the text that was
+// streamed: the check removed a citation that points nowhere, or the model
+// failed mid-answer and the reply is the extractive fallback or an apology.
+const Revised = "――― geprüfte Antwort / checked answer ―――"
+
+// streamer prints an answer while a language model writes it, like
+// `leviathan ask` does, and then what of the final reply is still missing.
+type streamer struct {
+	w        io.Writer
+	streamed string
+}
+
+// update prints what is new in the text so far. The engine calls it
+// synchronously from within Handle, so it needs no lock. A text that was
+// revised rather than extended is not printed: finish shows the final one.
+func (s *streamer) update(text string) {
+	if suffix, ok := strings.CutPrefix(text, s.streamed); ok {
+		fmt.Fprint(s.w, suffix)
+		s.streamed = text
 	}
-	fmt.Fprintln(w)
+}
+
+// finish prints r after what update printed: all of it when nothing was
+// streamed; only the rest (notice, sources, buttons) when the streamed text
+// is the final answer, so it is not shown twice; otherwise a separator and
+// all of r.
+func (s *streamer) finish(r command.Reply) {
+	switch {
+	case s.streamed == "":
+		Print(s.w, r)
+	case strings.TrimSpace(s.streamed) == strings.TrimSpace(r.Text):
+		fmt.Fprintln(s.w) // ends the streamed line
+		if n := strings.TrimSpace(r.Notice); n != "" {
+			// The notice stands above the text on Discord; here the text
+			// is already out, so it follows it.
+			fmt.Fprintf(s.w, "\n*%s*\n", command.Sanitize(n))
+		}
+		rest := r
+		rest.Text, rest.Notice = "", ""
+		if msgs := rest.Messages(command.MessageLimit); len(msgs) > 0 {
+			fmt.Fprintln(s.w)
+			printMessages(s.w, msgs)
+		}
+		if r.Answer {
+			fmt.Fprintln(s.w, "[👍] [👎]")
+		}
+		fmt.Fprintln(s.w)
+	default:
+		fmt.Fprintf(s.w, "\n\n%s\n", Revised)
+		Print(s.w, r)
+	}
 }
 
 // errWriter remembers the first write error so the loop can stop on it.
