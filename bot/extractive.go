@@ -108,7 +108,11 @@ func (e *Engine) answerExtractive(q string, hits []retrieval.Hit) Answer {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
-		fmt.Fprintf(&b, "%s [%d]", c.Text, cites.number(c.Passage))
+		b.WriteString(c.Text)
+		if i+1 < len(picked) && runsOn(c.analyzed, picked[i+1].analyzed) {
+			continue
+		}
+		fmt.Fprintf(&b, " [%d]", cites.number(c.Passage))
 	}
 	return Answer{Mode: ModeExtractive, Text: b.String(), Citations: cites.list, Covered: true}
 }
@@ -190,4 +194,11 @@ func (c *citer) number(p content.Passage) int {
 	c.byID[p.ID] = n
 	c.list = append(c.list, Citation{N: n, ID: p.ID, Label: p.Label, Section: p.Section, Kind: p.Kind, Text: p.Text})
 	return n
+}
+
+// runsOn reports whether b follows a directly in the same passage, so that
+// "a b" is itself a verbatim quote and one citation after b serves both:
+// "[1] … [1] … [1]" after every sentence of one paragraph reads badly.
+func runsOn(a, b analyzed) bool {
+	return a.Passage.ID == b.Passage.ID && strings.Contains(a.Passage.Text, a.Text+" "+b.Text)
 }

@@ -63,3 +63,22 @@ func TestOfflineAnswersOnEvaluationSet(t *testing.T) {
 		t.Errorf("publication question: %+v, %v; want the colophon cited", a.Citations, err)
 	}
 }
+
+// Sentences that follow one another in one passage are quoted as one run
+// with one citation, and the run is itself verbatim.
+func TestConsecutiveSentencesShareACitation(t *testing.T) {
+	essay := content.Load()
+	ix, err := retrieval.Open(t.Context(), essay, retrieval.Options{Embedder: retrieval.NewOffline()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, _ := New(Config{Essay: essay, Retriever: ix})
+	a, err := e.Ask(t.Context(), Request{Question: "Was ist DOGE?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkCited(t, a)
+	if got := len(citeRe.FindAllString(a.Text, -1)); got != 1 || len(splitSentences(a.Text)) < 2 {
+		t.Errorf("want one citation after a run of sentences from ¶4, got %d citations:\n%s", got, a.Text)
+	}
+}

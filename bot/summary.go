@@ -117,7 +117,11 @@ func (e *Engine) summaryExtractive(heading string, groups []sectionPassages) Ans
 			if i > 0 {
 				b.WriteByte(' ')
 			}
-			fmt.Fprintf(&b, "%s [%d]", s.Text, cites.number(s.Passage))
+			b.WriteString(s.Text)
+			if i+1 < len(picked) && runsOn(s, picked[i+1]) {
+				continue
+			}
+			fmt.Fprintf(&b, " [%d]", cites.number(s.Passage))
 		}
 	}
 	return Answer{Question: heading, Mode: ModeExtractive, Text: b.String(), Citations: cites.list, Covered: true}
