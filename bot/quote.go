@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/leviathan-bot/leviathan/content"
 )
@@ -31,7 +30,7 @@ func (e *Engine) Quote(ctx context.Context, topic string, n int) ([]Quote, error
 	if content.LooksLikeLabel(t) {
 		p, ok := e.essay.Lookup(t)
 		if !ok {
-			return nil, &InputError{Msg: fmt.Sprintf("There is no passage %q. Labels run %s; 'leviathan passages' lists them.", t, e.labelRange())}
+			return nil, &InputError{Msg: fmt.Sprintf("There is no passage %q. Labels run %s; 'leviathan passages' lists them.", t, e.essay.LabelRange())}
 		}
 		return []Quote{{Passage: p, Text: p.Text, Score: 1}}, nil
 	}
@@ -61,30 +60,4 @@ func (e *Engine) Quote(ctx context.Context, topic string, n int) ([]Quote, error
 		quotes = append(quotes, q)
 	}
 	return quotes, nil
-}
-
-// labelRange describes the labels there are: "¶1–¶22, Fn1–Fn3, Kolophon".
-func (e *Engine) labelRange() string {
-	var body, notes, other []string
-	for _, p := range e.essay.Passages {
-		switch {
-		case strings.HasPrefix(p.Label, "¶"):
-			body = append(body, p.Label)
-		case p.Kind == content.KindFootnote:
-			notes = append(notes, p.Label)
-		default:
-			other = append(other, p.Label)
-		}
-	}
-	var parts []string
-	for _, g := range [][]string{body, notes} {
-		switch len(g) {
-		case 0:
-		case 1:
-			parts = append(parts, g[0])
-		default:
-			parts = append(parts, g[0]+"–"+g[len(g)-1])
-		}
-	}
-	return strings.Join(append(parts, other...), ", ")
 }

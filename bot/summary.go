@@ -20,10 +20,7 @@ func (e *Engine) Summary(ctx context.Context, section string, onText func(textSo
 	var groups []sectionPassages
 	heading := ""
 	if section == "" {
-		for _, s := range e.essay.Sections {
-			if s == content.NotesSection {
-				continue
-			}
+		for _, s := range e.essay.BodySections() {
 			_, ps := e.essay.Section(s)
 			groups = append(groups, sectionPassages{s, ps})
 		}
@@ -71,13 +68,7 @@ type sectionPassages struct {
 }
 
 func (e *Engine) sectionList() string {
-	var out []string
-	for _, s := range e.essay.Sections {
-		if s != content.NotesSection {
-			out = append(out, "\""+s+"\"")
-		}
-	}
-	return strings.Join(out, ", ")
+	return "\"" + strings.Join(e.essay.BodySections(), "\", \"") + "\""
 }
 
 // summaryExtractive picks the key sentences of each section: those closest

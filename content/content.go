@@ -317,3 +317,42 @@ func (e *Essay) Section(name string) (string, []Passage) {
 	}
 	return heading, out
 }
+
+// BodySections lists the sections of the argument, without the notes
+// section: what can be summarized (notes are quoted, not summarized).
+func (e *Essay) BodySections() []string {
+	var out []string
+	for _, s := range e.Sections {
+		if s != NotesSection {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// LabelRange describes the labels there are, for messages that tell a user
+// what to type: "¶1–¶17, Fn1–Fn3, Kolophon".
+func (e *Essay) LabelRange() string {
+	var body, notes, other []string
+	for _, p := range e.Passages {
+		switch {
+		case strings.HasPrefix(p.Label, "¶"):
+			body = append(body, p.Label)
+		case p.Kind == KindFootnote:
+			notes = append(notes, p.Label)
+		default:
+			other = append(other, p.Label)
+		}
+	}
+	var parts []string
+	for _, g := range [][]string{body, notes} {
+		switch len(g) {
+		case 0:
+		case 1:
+			parts = append(parts, g[0])
+		default:
+			parts = append(parts, g[0]+"–"+g[len(g)-1])
+		}
+	}
+	return strings.Join(append(parts, other...), ", ")
+}

@@ -3,6 +3,7 @@ package content
 import (
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -160,5 +161,16 @@ func TestParseErrors(t *testing.T) {
 		if _, err := Parse(src); err == nil {
 			t.Errorf("%s: Parse succeeded", name)
 		}
+	}
+}
+
+func TestLabelRangeAndBodySections(t *testing.T) {
+	e := Load()
+	if got, want := e.LabelRange(), "¶1–¶17, Fn1–Fn3, Kolophon"; got != want {
+		t.Errorf("LabelRange() = %q, want %q", got, want)
+	}
+	got := e.BodySections()
+	if len(got) != len(e.Sections)-1 || slices.Contains(got, NotesSection) || got[0] != "Einleitung" {
+		t.Errorf("BodySections() = %q", got)
 	}
 }

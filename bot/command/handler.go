@@ -159,13 +159,7 @@ func (h *Handler) Check(cmd Command) error {
 // Sections lists the headings /summary accepts: the essay's sections
 // without the notes, which are quoted, not summarized.
 func (h *Handler) Sections() []string {
-	var out []string
-	for _, s := range h.eng.Essay().Sections {
-		if s != content.NotesSection {
-			out = append(out, s)
-		}
-	}
-	return out
+	return h.eng.Essay().BodySections()
 }
 
 func (h *Handler) checkSection(section string) error {
@@ -200,33 +194,7 @@ func (h *Handler) checkTopic(topic string) error {
 		return nil
 	}
 	return &bot.InputError{Msg: fmt.Sprintf("Eine Stelle „%s“ gibt es nicht; die Stellen heißen %s. "+
-		"(There is no passage by that label; the labels are listed above.)", Excerpt(topic, 20), labelRange(essay))}
-}
-
-// labelRange describes the passage labels: "¶1–¶17, Fn1–Fn3, Kolophon".
-func labelRange(e *content.Essay) string {
-	var body, notes, other []string
-	for _, p := range e.Passages {
-		switch {
-		case strings.HasPrefix(p.Label, "¶"):
-			body = append(body, p.Label)
-		case p.Kind == content.KindFootnote:
-			notes = append(notes, p.Label)
-		default:
-			other = append(other, p.Label)
-		}
-	}
-	var parts []string
-	for _, g := range [][]string{body, notes} {
-		switch len(g) {
-		case 0:
-		case 1:
-			parts = append(parts, g[0])
-		default:
-			parts = append(parts, g[0]+"–"+g[len(g)-1])
-		}
-	}
-	return strings.Join(append(parts, other...), ", ")
+		"(There is no passage by that label; the labels are listed above.)", Excerpt(topic, 20), essay.LabelRange())}
 }
 
 func (h *Handler) ask(ctx context.Context, q string, history []bot.Turn, onText func(string)) Reply {
