@@ -1,8 +1,6 @@
 package bot
 
 import (
-	"encoding/json"
-	"os"
 	"slices"
 	"testing"
 
@@ -14,14 +12,7 @@ import (
 // model), per language, on the retrieval evaluation set: what an extractive
 // answer can draw on. It guards the engine's own reranking (definitions).
 func TestEngineRecall(t *testing.T) {
-	var eval struct{ Questions []evalQuestion }
-	b, err := os.ReadFile("../retrieval/testdata/eval.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, &eval); err != nil {
-		t.Fatal(err)
-	}
+	eval := LoadEvalSet(t)
 	essay := content.Load()
 	ix, err := retrieval.Open(t.Context(), essay, retrieval.Options{Embedder: retrieval.NewOffline()})
 	if err != nil {

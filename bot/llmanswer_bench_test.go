@@ -2,8 +2,6 @@ package bot_test
 
 import (
 	"context"
-	"encoding/json"
-	"os"
 	"sync"
 	"testing"
 
@@ -51,14 +49,7 @@ func openIndex(tb testing.TB) *retrieval.Index {
 // evaluation questions (German ones, so no translation call), estimated at
 // four characters a token, and holds it to the budget of 2,500.
 func TestPromptTokensPerAsk(t *testing.T) {
-	b, err := os.ReadFile("../retrieval/testdata/eval.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var eval struct{ Questions []struct{ Lang, Q string } }
-	if err := json.Unmarshal(b, &eval); err != nil {
-		t.Fatal(err)
-	}
+	eval := bot.LoadEvalSet(t)
 	l := &instantLLM{}
 	eng, _ := bot.New(bot.Config{Essay: content.Load(), Retriever: openIndex(t), LLM: l, NoTranslate: true})
 	for _, q := range eval.Questions {

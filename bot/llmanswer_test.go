@@ -3,10 +3,8 @@ package bot_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"log/slog"
 	"net"
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -525,21 +523,9 @@ func TestAskLLMOffTopicCognateIsNotAnswered(t *testing.T) {
 // The gate must not turn away real questions: every evaluation question,
 // German as is and English with its German rewrite, reaches the model.
 func TestAskLLMOnTopicQuestionsReachTheModel(t *testing.T) {
-	var eval struct {
-		Questions []struct{ Lang, Q string }
-	}
-	var tr struct{ Translations map[string]string }
-	for path, v := range map[string]any{"../retrieval/testdata/eval.json": &eval, "testdata/translations.json": &tr} {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := json.Unmarshal(b, v); err != nil {
-			t.Fatal(err)
-		}
-	}
+	eval := bot.LoadEvalSet(t)
 	s := newOfflineSetup(t)
-	s.fake.Respond = translateOr(tr.Translations, "Eine Antwort [1].")
+	s.fake.Respond = translateOr(eval.Translations, "Eine Antwort [1].")
 	for _, q := range eval.Questions {
 		a, err := s.eng.Ask(t.Context(), bot.Request{Question: q.Q})
 		if err != nil {
@@ -548,9 +534,6 @@ func TestAskLLMOnTopicQuestionsReachTheModel(t *testing.T) {
 		if a.Mode != bot.ModeLLM {
 			t.Errorf("%s %q: mode %s, %q", q.Lang, q.Q, a.Mode, a.Text)
 		}
-	}
-	if len(eval.Questions) < 40 {
-		t.Fatalf("only %d questions", len(eval.Questions))
 	}
 }
 

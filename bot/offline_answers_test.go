@@ -1,8 +1,6 @@
 package bot
 
 import (
-	"encoding/json"
-	"os"
 	"testing"
 
 	"github.com/leviathan-bot/leviathan/content"
@@ -14,18 +12,8 @@ import (
 // only through retrieval's bilingual vocabulary), and every off-topic
 // question gets a refusal that cites nothing.
 func TestOfflineAnswersOnEvaluationSet(t *testing.T) {
-	var eval struct {
-		Questions []evalQuestion
-		Offtopic  []evalQuestion
-	}
-	b, err := os.ReadFile("../retrieval/testdata/eval.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, &eval); err != nil {
-		t.Fatal(err)
-	}
-	if len(eval.Questions) < 40 || len(eval.Offtopic) < 6 {
+	eval := LoadEvalSet(t)
+	if len(eval.Offtopic) < 6 {
 		t.Fatalf("evaluation set too small: %d questions, %d off-topic", len(eval.Questions), len(eval.Offtopic))
 	}
 	essay := content.Load()

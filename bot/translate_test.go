@@ -2,8 +2,6 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -30,41 +28,14 @@ func (l *tableLLM) Stream(ctx context.Context, msgs []Message, onDelta func(stri
 	return l.Complete(ctx, msgs)
 }
 
-type evalQuestion struct {
-	Lang   string   `json:"lang"`
-	Q      string   `json:"q"`
-	Labels []string `json:"labels"`
-}
-
-func loadTranslationEval(t testing.TB) ([]evalQuestion, map[string]string) {
-	t.Helper()
-	var eval struct{ Questions []evalQuestion }
-	var tr struct{ Translations map[string]string }
-	for path, v := range map[string]any{"../retrieval/testdata/eval.json": &eval, "testdata/translations.json": &tr} {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := json.Unmarshal(b, v); err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-	}
-	var en []evalQuestion
-	for _, q := range eval.Questions {
-		if q.Lang == "en" {
-			en = append(en, q)
-		}
-	}
-	return en, tr.Translations
-}
-
 // TestTranslationRecall measures English recall@3 through the engine's
 // retrieve, with and without query translation. The translations are a
 // hand-written table (testdata/translations.json), so this measures what
 // translation does for retrieval given a good translation, not how well a
 // particular model translates.
 func TestTranslationRecall(t *testing.T) {
-	en, table := loadTranslationEval(t)
+	set := LoadEvalSet(t)
+	en, table := set.English(), set.Translations
 	essay := content.Load()
 	ix, err := retrieval.Open(t.Context(), essay, retrieval.Options{Embedder: retrieval.NewOffline()})
 	if err != nil {
