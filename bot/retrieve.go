@@ -133,6 +133,10 @@ func sharesStem(q query, s analyzed) bool {
 // front, keeping the retrieval order otherwise.
 func (e *Engine) definitionsFirst(queries []string, hits []retrieval.Hit) []retrieval.Hit {
 	ix := indexOf(e.essay)
+	analyzed := make([]query, len(queries))
+	for i, q := range queries {
+		analyzed[i] = ix.query(q)
+	}
 	defines := func(h retrieval.Hit) bool {
 		if !h.Relevant {
 			return false
@@ -141,8 +145,8 @@ func (e *Engine) definitionsFirst(queries []string, hits []retrieval.Hit) []retr
 			if !s.Defines {
 				continue
 			}
-			for _, q := range queries {
-				if ix.score(ix.query(q), s) > 0 {
+			for _, q := range analyzed {
+				if ix.score(q, s) > 0 {
 					return true
 				}
 			}
