@@ -426,6 +426,7 @@ func TestRateLimitedEditIsRetried(t *testing.T) {
 func TestGatewayDropResumes(t *testing.T) {
 	t.Parallel()
 	r := newRig(t, Config{}, nil)
+	r.wait("the first heartbeat", func() bool { return r.srv.Heartbeats() > 0 })
 	r.srv.DropConnection()
 	r.wait("a resume", func() bool { return r.srv.Resumes() == 1 && r.srv.Connected() })
 	r.final(r.ask("Noch da?", ""), "Antwort auf „Noch da?“")

@@ -42,7 +42,10 @@
 // overwrite), [Server.Identifies], [Server.Resumes], [Server.CloseCodes],
 // [Server.Violations]. Wait with [Server.Wait] (any condition, re-checked
 // on every change of the fake's state), [Server.WaitFor], [Server.WaitReady]
-// and [Server.WaitIdentify]; never sleep.
+// and [Server.WaitIdentify]; never sleep. Before dropping or closing the
+// gateway connection, wait for [Server.Heartbeats] > 0: discordgo sends its
+// first heartbeat from a goroutine of its own, and a close that meets it
+// makes discordgo reconnect twice and close its own new connection.
 //
 // # What Discord would refuse
 //

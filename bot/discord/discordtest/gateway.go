@@ -36,6 +36,12 @@ type gateway struct {
 	readies    int
 	resumes    int
 	closeCodes []int
+	// beats counts heartbeats on conn. discordgo sends its first one as a
+	// connection starts, from a goroutine of its own; a test that closes
+	// the connection before it arrives races discordgo's listener against
+	// that goroutine, and both then reconnect (and close each other's
+	// connection). Tests wait for it first.
+	beats int
 }
 
 type frame struct {
@@ -112,6 +118,12 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 			if conn.write(frame{Op: 11}) != nil {
 				return
 			}
+			s.mu.Lock()
+			if s.gw.conn == conn {
+				s.gw.beats++
+				s.notify()
+			}
+			s.mu.Unlock()
 		case 2:
 			s.identify(conn, in.D)
 		case 6:
@@ -143,6 +155,7 @@ func (s *Server) identify(conn *wsConn, d json.RawMessage) {
 	s.gw.seq = 0
 	s.gw.log = nil
 	s.gw.conn = conn
+	s.gw.beats = 0
 	s.gw.readies++
 	s.dispatchLocked("READY", map[string]any{
 		"v": 10, "session_id": s.gw.sessionID, "resume_gateway_url": s.gatewayURL(),
@@ -167,6 +180,7 @@ func (s *Server) resume(conn *wsConn, d json.RawMessage) {
 		return
 	}
 	s.gw.conn = conn
+	s.gw.beats = 0
 	s.gw.resumes++
 	for _, f := range s.gw.log {
 		if *f.S > r.Seq {
@@ -271,6 +285,14 @@ func (s *Server) Readies() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.gw.readies
+}
+
+// Heartbeats counts the heartbeats received on the current connection.
+// Wait for one before closing or dropping it (see the gateway's beats).
+func (s *Server) Heartbeats() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.gw.beats
 }
 
 // Resumes counts the accepted RESUMEs.

@@ -31,7 +31,9 @@ func session(t *testing.T, srv *Server, intents discordgo.Intent) *discordgo.Ses
 	return s
 }
 
-// connected returns an open session after READY.
+// connected returns an open session after READY and its first heartbeat,
+// so that a test may drop or close the connection without racing
+// discordgo's heartbeat goroutine.
 func connected(t *testing.T, srv *Server, intents discordgo.Intent) *discordgo.Session {
 	t.Helper()
 	s := session(t, srv, intents)
@@ -40,6 +42,9 @@ func connected(t *testing.T, srv *Server, intents discordgo.Intent) *discordgo.S
 	}
 	if err := srv.WaitReady(ctxT(t)); err != nil {
 		t.Fatal(err)
+	}
+	if err := srv.Wait(ctxT(t), func() bool { return srv.Heartbeats() > 0 }); err != nil {
+		t.Fatalf("first heartbeat: %v", err)
 	}
 	return s
 }
@@ -518,7 +523,7 @@ func TestReconnectAndCloseCodeResume(t *testing.T) {
 	srv := New(t)
 	connected(t, srv, discordgo.IntentsGuilds)
 	srv.Reconnect()
-	if err := srv.Wait(ctxT(t), func() bool { return srv.Resumes() == 1 && srv.Connected() }); err != nil {
+	if err := srv.Wait(ctxT(t), func() bool { return srv.Resumes() == 1 && srv.Connected() && srv.Heartbeats() > 0 }); err != nil {
 		t.Fatalf("after op 7: %v", err)
 	}
 	srv.CloseWith(4000)
