@@ -237,6 +237,10 @@ func TestMentionReplyAndReplyChainFollowUp(t *testing.T) {
 	if !strings.Contains(answer.Content, "Antwort auf „was ist DOGE?“ [1].") {
 		t.Errorf("reply = %q", answer.Content)
 	}
+	// The handler records its outcome after the last edit returns, so the
+	// message can be visible before the metric is: wait for each one before
+	// the next question, or the order below is a race.
+	r.wait("the mention's metric", func() bool { return len(r.metrics.snapshot().questions) == 1 })
 	// Replying to the answer, without mentioning the bot, asks a follow-up
 	// whose history is the chain.
 	r.srv.SendMessageCreate(discordtest.Message{Content: "und wer leitet es?", ReplyTo: answer.ID})
@@ -252,6 +256,7 @@ func TestMentionReplyAndReplyChainFollowUp(t *testing.T) {
 	if h := eng.history(1); !slices.Equal(h, want) {
 		t.Errorf("follow-up history = %q, want %q", h, want)
 	}
+	r.wait("the follow-up's metric", func() bool { return len(r.metrics.snapshot().questions) == 2 })
 	// One more level: the chain now holds two turns, oldest first.
 	var second *discordgo.Message
 	for _, m := range r.srv.Messages(discordtest.DefaultChannelID) {
