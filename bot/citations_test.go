@@ -2,6 +2,7 @@ package bot
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -42,6 +43,26 @@ func TestCheckPartialHoldsBackUnfinishedCitations(t *testing.T) {
 	for _, tc := range tests {
 		if got := checkPartial(tc.in, 5); got != tc.want {
 			t.Errorf("checkPartial(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestCheckCitationsCleansOutput(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Rot\x1b[31m und Titel\x1b]0;pwned\x07 [1].", "Rot[31m und Titel]0;pwned [1]."},
+		{"Zeile eins\r\nZeile zwei\t[2]", "Zeile eins\nZeile zwei\t[2]"},
+		{"\u202eevil\u202c und \u2066gut\u2069 [1]", "evil und gut [1]"},
+		{"NUL\x00 und C1\u009b weg", "NUL und C1 weg"},
+		// Joiners build emoji and stay; so does ordinary text.
+		{"Familie 👩\u200d👩\u200d👧 [1]", "Familie 👩\u200d👩\u200d👧 [1]"},
+	}
+	for _, tc := range tests {
+		got, _ := checkCitations(tc.in, 2)
+		if got != tc.want {
+			t.Errorf("checkCitations(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+		if partial := checkPartial(tc.in, 2); strings.ContainsFunc(partial, unwantedRune) {
+			t.Errorf("checkPartial(%q) = %q keeps a control character", tc.in, partial)
 		}
 	}
 }

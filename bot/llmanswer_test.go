@@ -188,6 +188,30 @@ func TestAskLLMStreams(t *testing.T) {
 	}
 }
 
+// TestAskLLMOutputIsCleaned: a model that writes terminal escape sequences
+// (or is made to, by text it read) cannot drive the terminal of someone
+// running `ask` or the console, neither while the answer streams nor after.
+func TestAskLLMOutputIsCleaned(t *testing.T) {
+	s := newSetup(t, llm.Config{})
+	s.fake.Push(llmtest.Reply{Text: "Lehnsherren\x1b[2J\x1b]0;owned\x07 statt Märkte [3]."})
+	var seen []string
+	a, err := s.eng.Ask(t.Context(), bot.Request{Question: question, OnText: func(t string) { seen = append(seen, t) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Mode != bot.ModeLLM || a.Text != "Lehnsherren[2J]0;owned statt Märkte [3]." {
+		t.Errorf("mode %s text %q", a.Mode, a.Text)
+	}
+	if len(seen) == 0 {
+		t.Fatal("nothing streamed")
+	}
+	for _, t2 := range seen {
+		if strings.ContainsAny(t2, "\x1b\x07") {
+			t.Errorf("OnText showed a control character: %q", t2)
+		}
+	}
+}
+
 func TestAskLLMCitesPassagesItWasNotGiven(t *testing.T) {
 	tests := []struct {
 		name, reply, want string
