@@ -12,7 +12,7 @@ import (
 // an older version are rebuilt rather than searched with vectors that no
 // longer agree with the query's.
 const (
-	offlineVersion    = 1
+	offlineVersion    = 2
 	offlineDimensions = 2048
 )
 

@@ -2,8 +2,14 @@ package retrieval
 
 import (
 	"context"
+	"encoding/binary"
+	"fmt"
+	"hash/fnv"
 	"math"
+	"strconv"
 	"testing"
+
+	"github.com/leviathan-bot/leviathan/content"
 )
 
 func dot(a, b []float32) float64 {
@@ -69,10 +75,41 @@ func TestOfflineCrossLingual(t *testing.T) {
 	}
 }
 
+// offlineFingerprints pins, for each offlineVersion, a fingerprint of the
+// vectors the offline embedder gives the essay's passages: the vectors a
+// store keeps. A change to the algorithm that changes them (a stopword that
+// occurs in the essay, a concept, a weight) without a new version would
+// leave old stores in use with vectors that no longer agree with the
+// queries'; this test is what notices. A change that leaves the passages'
+// vectors alone (a stopword only questions use) needs no new version.
+var offlineFingerprints = map[int]string{
+	1: "01b77b35baa94a2c",
+	2: "14e7bd34a4772379",
+}
+
 func TestOfflineNameVersioned(t *testing.T) {
-	if got := NewOffline().Name(); got != "offline-hash-v1-d2048" {
-		// Changing the algorithm must change the name (and so rebuild
-		// stores); this test is the reminder to bump offlineVersion.
-		t.Errorf("Name() = %q", got)
+	if got, want := NewOffline().Name(), "offline-hash-v"+strconv.Itoa(offlineVersion)+"-d2048"; got != want {
+		t.Errorf("Name() = %q, want %q", got, want)
+	}
+	var texts []string
+	for _, p := range content.Load().Passages {
+		texts = append(texts, indexText(p))
+	}
+	vecs, err := NewOffline().Embed(context.Background(), texts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := fnv.New64a()
+	for _, v := range vecs {
+		for _, x := range v {
+			// Rounded, so that a platform that fuses multiply-adds
+			// differently does not count as a new algorithm.
+			binary.Write(h, binary.LittleEndian, int32(math.Round(float64(x)*1e4)))
+		}
+	}
+	got := fmt.Sprintf("%016x", h.Sum64())
+	if want := offlineFingerprints[offlineVersion]; got != want {
+		t.Errorf("the offline vectors of the essay have fingerprint %s, but version %d pinned %q: "+
+			"if the algorithm changed, bump offlineVersion (stores are then rebuilt) and pin the new fingerprint", got, offlineVersion, want)
 	}
 }

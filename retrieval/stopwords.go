@@ -8,7 +8,10 @@ import "strings"
 // unmatched content and make every question look off-topic. A few everyday
 // words of time and request ("letzten Jahr", "tomorrow", "gib mir") join
 // them: they carry no topic, and matching them would make a question about
-// last year's football league look like evidence.
+// last year's football league look like evidence. So do the words of the
+// clock ("Wie spät ist es?" found »später« in a footnote) and of the website
+// around the essay: "Seite" is in the essay only as a side one takes (»auf
+// seiner Seite«), and a question about the site's cookies must not find it.
 var stopwords = func() map[string]bool {
 	m := map[string]bool{}
 	for _, list := range []string{germanStop, englishStop, questionStop, commonVerbs} {
@@ -53,7 +56,9 @@ behauptet claim claims laut according think thinks denkt sieht see sees view vie
 bedeutet meaning deutet mention mentions mentioned erwähnt nennt name named names nennen call calls called
 bezeichnet refer refers referred passage absatz paragraph stelle steht stand stands
 jahr jahre jahren letzten letzte letzter letztes year years last next morgen tomorrow today gestern yesterday
-bitte please gib give tell erzähl erzähle zeig show`
+bitte please gib give tell erzähl erzähle zeig show
+spät später früh uhr late early clock
+seite webseite website site page`
 
 // commonVerbs are frequent everyday verbs in their usual forms. They occur
 // in the essay too ("gewonnen werden soll") but say nothing about its
