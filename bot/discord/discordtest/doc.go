@@ -36,7 +36,7 @@
 // # Looking at what the bot did
 //
 // [Server.Requests] (every REST call with its decoded body and the status
-// answered), [Server.Callbacks], [Server.Original] (the interaction response
+// answered; a request whose effect shows is listed), [Server.Callbacks], [Server.Original] (the interaction response
 // after all edits), [Server.Messages] (a channel's history, including the
 // bot's non-ephemeral responses), [Server.Commands] (the last bulk
 // overwrite), [Server.Identifies], [Server.Resumes], [Server.CloseCodes],

@@ -2,6 +2,7 @@ package discordtest
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -112,6 +113,7 @@ func (s *Server) routes() http.Handler {
 	handle("DELETE /webhooks/{app}/{token}/messages/{msg}", s.webhookMessage)
 	handle("POST /webhooks/{app}/{token}", s.followup)
 	handle("GET /channels/{c}", s.getChannel)
+	handle("GET /channels/{c}/messages", s.listMessages)
 	handle("POST /channels/{c}/messages", s.createMessage)
 	handle("GET /channels/{c}/messages/{m}", s.channelMessage)
 	handle("PATCH /channels/{c}/messages/{m}", s.channelMessage)
@@ -147,12 +149,23 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			_ = json.Unmarshal(raw, &req.Body)
 		}
 		rec := &recorder{ResponseWriter: w, status: 200}
-		s.serve(rec, r, req, next)
-		req.Status = rec.status
+		// The route changes the fake's state (and wakes Wait) before the
+		// request is listed here: count it as being answered meanwhile,
+		// so that Requests never misses a request whose effect shows.
 		s.mu.Lock()
-		s.requests = append(s.requests, req)
-		s.notify()
+		s.answering++
 		s.mu.Unlock()
+		defer func() {
+			req.Status = rec.status
+			s.mu.Lock()
+			s.requests = append(s.requests, req)
+			if s.answering--; s.answering == 0 {
+				s.settled.Broadcast()
+			}
+			s.notify()
+			s.mu.Unlock()
+		}()
+		s.serve(rec, r, req, next)
 	})
 }
 
@@ -449,6 +462,71 @@ func (s *Server) getChannel(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeError(w, 404, 10003, "Unknown Channel")
+}
+
+// listMessages is GET /channels/{c}/messages: a channel's history, newest
+// first, as Discord returns it. limit is 1-100 (default 50); before or
+// after picks the messages older or newer than an ID (at most one of them;
+// around is not modelled and fails the test that uses it).
+func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	limit := 50
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100 {
+			invalidForm(w, "limit", "int value should be less than or equal to 100.")
+			return
+		}
+		limit = n
+	}
+	if q.Has("around") {
+		s.t.Errorf("discordtest: GET %s with around is not modelled by the fake", r.URL.Path)
+		writeError(w, 501, 0, "around is not modelled by the fake")
+		return
+	}
+	if q.Has("before") && q.Has("after") {
+		invalidForm(w, "before", "Only one of before, after and around may be given.")
+		return
+	}
+	before, hasBefore := snowflake(q.Get("before"))
+	after, hasAfter := snowflake(q.Get("after"))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.channels[r.PathValue("c")] == nil {
+		writeError(w, 404, 10003, "Unknown Channel")
+		return
+	}
+	var picked []*discordgo.Message
+	for _, m := range s.messages[r.PathValue("c")] {
+		id, _ := snowflake(m.ID)
+		if hasBefore && id >= before || hasAfter && id <= after {
+			continue
+		}
+		picked = append(picked, m)
+	}
+	slices.SortFunc(picked, func(a, b *discordgo.Message) int {
+		x, _ := snowflake(a.ID)
+		y, _ := snowflake(b.ID)
+		return cmp.Compare(y, x) // newest first
+	})
+	if len(picked) > limit {
+		if hasAfter {
+			picked = picked[len(picked)-limit:] // the oldest ones after the ID
+		} else {
+			picked = picked[:limit]
+		}
+	}
+	out := make([]*discordgo.Message, len(picked))
+	for i, m := range picked {
+		out[i] = s.visibleLocked(m, s.cfg.noContent)
+	}
+	writeJSON(w, 200, out)
+}
+
+// snowflake reads an ID as the number it is (IDs sort by creation time).
+func snowflake(id string) (uint64, bool) {
+	n, err := strconv.ParseUint(id, 10, 64)
+	return n, err == nil
 }
 
 func (s *Server) createMessage(w http.ResponseWriter, r *http.Request) {

@@ -122,10 +122,15 @@ type Server struct {
 	cfg config
 	srv *httptest.Server
 
-	mu           sync.Mutex
-	changed      chan struct{} // closed and replaced on every change; see Wait
-	nextID       int64
-	requests     []Request
+	mu       sync.Mutex
+	changed  chan struct{} // closed and replaced on every change; see Wait
+	nextID   int64
+	requests []Request
+	// answering counts requests between reading their body and being
+	// listed; a route changes the fake's state before the middleware lists
+	// its request, so Requests waits on settled until none is left.
+	answering    int
+	settled      *sync.Cond // on mu; broadcast when answering drops to 0
 	violations   []Violation
 	callbacks    []Callback
 	commands     map[string][]*discordgo.ApplicationCommand // by guild ID, "" = global
@@ -150,6 +155,7 @@ func New(t testing.TB, opts ...Option) *Server {
 		interactions: map[string]*interaction{},
 		gw:           gateway{all: map[*wsConn]bool{}},
 	}
+	s.settled = sync.NewCond(&s.mu)
 	for _, o := range opts {
 		o(&s.cfg)
 	}
@@ -250,10 +256,16 @@ func (s *Server) WaitFor(ctx context.Context, match func(Request) bool) (Request
 	return found, err
 }
 
-// Requests returns every REST request so far, in arrival order.
+// Requests returns every REST request so far, in the order they were
+// answered. A request whose effect shows elsewhere (a stored message, an
+// edit in [Server.Original], a callback) is listed: Requests waits for the
+// requests being answered to be listed first.
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	for s.answering > 0 {
+		s.settled.Wait()
+	}
 	return append([]Request(nil), s.requests...)
 }
 

@@ -476,6 +476,43 @@ func TestConcurrentAnswers(t *testing.T) {
 	}
 }
 
+// TestRequestListedOnceItsEffectShows: a route changes the fake's state
+// before the middleware lists its request; a test that has seen the effect
+// (here the edited @original) must find the request in Requests.
+func TestRequestListedOnceItsEffectShows(t *testing.T) {
+	t.Parallel()
+	srv := New(t)
+	s := connected(t, srv, discordgo.IntentsGuilds)
+	ch := make(chan *discordgo.Interaction, 1)
+	s.AddHandler(func(s *discordgo.Session, i *discordgo.InteractionCreate) { ch <- i.Interaction })
+	ref := srv.SendInteraction(Interaction{Name: "ask"})
+	i := <-ch
+	if err := s.InteractionRespond(i, &discordgo.InteractionResponse{Type: 5}); err != nil {
+		t.Fatal(err)
+	}
+	for n := range 50 {
+		text := fmt.Sprintf("Stand %d", n)
+		done := make(chan error, 1)
+		go func() {
+			_, err := s.InteractionResponseEdit(i, &discordgo.WebhookEdit{Content: ptr(text), AllowedMentions: noPing})
+			done <- err
+		}()
+		if err := srv.Wait(ctxT(t), func() bool { m := srv.Original(ref.Token); return m != nil && m.Content == text }); err != nil {
+			t.Fatal(err)
+		}
+		listed := false
+		for _, r := range srv.Requests() {
+			listed = listed || r.Method == http.MethodPatch && strings.Contains(string(r.Raw), `"`+text+`"`) && r.Status == 200
+		}
+		if !listed {
+			t.Fatalf("edit %d shows in @original but is not in Requests", n)
+		}
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkValidateEdit measures the OpenAPI check of one @original edit.
 func BenchmarkValidateEdit(b *testing.B) {
 	if _, err := loadSpec(); err != nil {
