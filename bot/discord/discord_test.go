@@ -3,12 +3,13 @@ package discord
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -515,6 +516,9 @@ func TestChannelNotAllowedIsIgnored(t *testing.T) {
 		ms := r.srv.Messages(allowed)
 		return len(ms) == 2 && len(buttons(ms[1])) > 0
 	})
+	// The first message was taken and refused without a word (its handler
+	// runs on a goroutine of its own, so the answer above does not prove it).
+	r.wait("the refusal counted", func() bool { return slices.Contains(r.metrics.snapshot().questions, "mention/rejected") })
 	if err := r.stop(); err != nil {
 		t.Fatal(err)
 	}
@@ -652,9 +656,9 @@ func TestShutdownFinishesAnswersInFlight(t *testing.T) {
 	if m := r.srv.Original(ref.Token); m == nil || !strings.Contains(m.Content, "Fertig trotz Shutdown") {
 		t.Errorf("answer in flight was not delivered: %+v", m)
 	}
-	if r.srv.Connected() {
-		t.Error("gateway still open after Run returned")
-	}
+	// Run has closed the connection; the fake learns it from its read
+	// loop, on a goroutine of its own.
+	r.wait("the gateway closed", func() bool { return !r.srv.Connected() })
 }
 
 func TestShutdownTimeoutCancelsAnswers(t *testing.T) {
@@ -863,12 +867,7 @@ func TestUnreadableMessageGetsAHint(t *testing.T) {
 // not the https://discord.com that discordgo asked for before the rewrite.
 func TestReadyNamesTheConfiguredOrigin(t *testing.T) {
 	t.Parallel()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	origin := "http://" + l.Addr().String()
-	l.Close() // nothing listens there any more: connection refused
+	origin := "http://" + refusedAddr(t) // connection refused
 	b, err := New(Config{Token: "x", APIURL: origin, RetryMin: time.Millisecond, RetryMax: 2 * time.Millisecond,
 		Logger: slog.New(slog.DiscardHandler)}, command.NewHandler(&fakeEngine{}, command.Options{}))
 	if err != nil {
@@ -894,4 +893,25 @@ func TestReadyNamesTheConfiguredOrigin(t *testing.T) {
 	if !strings.Contains(why, origin) || strings.Contains(why, "discord.com") {
 		t.Errorf("Ready reason = %q, want it to name %s and not discord.com", why, origin)
 	}
+}
+
+// refusedAddr returns the address of a TCP socket that is bound but not
+// listening, until the test ends: connecting to it is refused. A port
+// merely closed again could be taken meanwhile by another test's server
+// (go test runs packages in parallel), which would then answer.
+func refusedAddr(t *testing.T) string {
+	t.Helper()
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { syscall.Close(fd) })
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		t.Fatal(err)
+	}
+	sa, err := syscall.Getsockname(fd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("127.0.0.1:%d", sa.(*syscall.SockaddrInet4).Port)
 }

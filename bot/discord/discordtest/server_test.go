@@ -49,6 +49,21 @@ func connected(t *testing.T, srv *Server, intents discordgo.Intent) *discordgo.S
 	return s
 }
 
+// finished wraps an event handler so that the test's cleanup, before it
+// closes the session and the fake, waits for every call to return. A test
+// that has seen a handler's last request take effect may end while the
+// answer to it is still on its way; closing the fake then would fail that
+// request, and the handler's t.Errorf would come after the test ended.
+func finished[E any](t *testing.T, h func(*discordgo.Session, E)) func(*discordgo.Session, E) {
+	var calls sync.WaitGroup
+	t.Cleanup(calls.Wait)
+	return func(s *discordgo.Session, e E) {
+		calls.Add(1)
+		defer calls.Done()
+		h(s, e)
+	}
+}
+
 func ctxT(t *testing.T) context.Context {
 	ctx, cancel := context.WithTimeout(t.Context(), 15*time.Second)
 	t.Cleanup(cancel)
@@ -124,7 +139,7 @@ func TestSlashCommandDeferThenEdit(t *testing.T) {
 	srv := New(t)
 	s := connected(t, srv, discordgo.IntentsGuilds)
 	got := make(chan *discordgo.InteractionCreate, 1)
-	s.AddHandler(func(s *discordgo.Session, i *discordgo.InteractionCreate) {
+	s.AddHandler(finished(t, func(s *discordgo.Session, i *discordgo.InteractionCreate) {
 		got <- i
 		if err := s.InteractionRespond(i.Interaction, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource}); err != nil {
 			t.Errorf("defer: %v", err)
@@ -134,7 +149,7 @@ func TestSlashCommandDeferThenEdit(t *testing.T) {
 				t.Errorf("edit: %v", err)
 			}
 		}
-	})
+	}))
 	ref := srv.SendInteraction(Interaction{Name: "ask", Options: []CommandOption{Str("question", "Was ist DOGE?")}, Roles: []string{"7"}, Permissions: 1 << 11})
 	i := <-got
 	d := i.ApplicationCommandData()
@@ -193,7 +208,7 @@ func TestAutocompleteComponentAndDM(t *testing.T) {
 	srv := New(t)
 	s := connected(t, srv, discordgo.IntentsGuilds)
 	got := make(chan *discordgo.Interaction, 3)
-	s.AddHandler(func(s *discordgo.Session, i *discordgo.InteractionCreate) {
+	s.AddHandler(finished(t, func(s *discordgo.Session, i *discordgo.InteractionCreate) {
 		got <- i.Interaction
 		var r *discordgo.InteractionResponse
 		switch i.Type {
@@ -210,7 +225,7 @@ func TestAutocompleteComponentAndDM(t *testing.T) {
 		if err := s.InteractionRespond(i.Interaction, r); err != nil {
 			t.Errorf("respond: %v", err)
 		}
-	})
+	}))
 	ac := srv.SendInteraction(Interaction{Type: discordgo.InteractionApplicationCommandAutocomplete, Name: "quote",
 		Options: []CommandOption{{Name: "topic", Type: discordgo.ApplicationCommandOptionString, Value: "¶1", Focused: true}}})
 	if i := <-got; !i.ApplicationCommandData().Options[0].Focused {
@@ -433,7 +448,7 @@ func TestConcurrentAnswers(t *testing.T) {
 	t.Parallel()
 	srv := New(t)
 	s := connected(t, srv, discordgo.IntentsGuilds)
-	s.AddHandler(func(s *discordgo.Session, i *discordgo.InteractionCreate) {
+	s.AddHandler(finished(t, func(s *discordgo.Session, i *discordgo.InteractionCreate) {
 		if err := s.InteractionRespond(i.Interaction, &discordgo.InteractionResponse{Type: 5}); err != nil {
 			t.Errorf("defer: %v", err)
 			return
@@ -450,7 +465,7 @@ func TestConcurrentAnswers(t *testing.T) {
 		if _, err := s.FollowupMessageCreate(i.Interaction, true, &discordgo.WebhookParams{Content: "Teil 2", AllowedMentions: noPing}); err != nil {
 			t.Errorf("follow-up: %v", err)
 		}
-	})
+	}))
 	const n = 20
 	var refs []InteractionRef
 	for range n {
@@ -576,13 +591,13 @@ func TestButtonUpdatesMessage(t *testing.T) {
 	t.Parallel()
 	srv := New(t)
 	s := connected(t, srv, discordgo.IntentsGuilds)
-	s.AddHandler(func(s *discordgo.Session, i *discordgo.InteractionCreate) {
+	s.AddHandler(finished(t, func(s *discordgo.Session, i *discordgo.InteractionCreate) {
 		err := s.InteractionRespond(i.Interaction, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage,
 			Data: &discordgo.InteractionResponseData{Content: "Antwort ✓", AllowedMentions: noPing, Components: []discordgo.MessageComponent{}}})
 		if err != nil {
 			t.Errorf("update: %v", err)
 		}
-	})
+	}))
 	answer := srv.AddMessage(&discordgo.Message{Author: srv.botUser(), Content: "Antwort", Components: []discordgo.MessageComponent{
 		&discordgo.ActionsRow{Components: []discordgo.MessageComponent{&discordgo.Button{CustomID: "vote:up", Label: "👍"}}}}})
 	ref := srv.SendInteraction(Interaction{Type: discordgo.InteractionMessageComponent, CustomID: "vote:up", MessageID: answer.ID})
@@ -693,7 +708,7 @@ func TestFollowupWhileLoadingEditsTheOriginal(t *testing.T) {
 	t.Parallel()
 	srv := New(t)
 	s := connected(t, srv, discordgo.IntentsGuilds)
-	s.AddHandler(func(s *discordgo.Session, i *discordgo.InteractionCreate) {
+	s.AddHandler(finished(t, func(s *discordgo.Session, i *discordgo.InteractionCreate) {
 		if err := s.InteractionRespond(i.Interaction, &discordgo.InteractionResponse{Type: 5}); err != nil {
 			t.Errorf("defer: %v", err)
 			return
@@ -708,7 +723,7 @@ func TestFollowupWhileLoadingEditsTheOriginal(t *testing.T) {
 			Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noPing}); err != nil {
 			t.Errorf("follow-up: %v", err)
 		}
-	})
+	}))
 	loading := srv.SendInteraction(Interaction{Name: "ask", Options: []CommandOption{Str("question", "while loading")}})
 	deleted := srv.SendInteraction(Interaction{Name: "ask", Options: []CommandOption{Str("question", "delete first")}})
 	err := srv.Wait(ctxT(t), func() bool {
