@@ -20,7 +20,9 @@
 //     a hint on how to be heard instead of silence. Replying to the bot's
 //     answer asks a follow-up with the reply chain as the conversation's
 //     memory. With Threads on, each mention opens a thread in which
-//     follow-ups need no mention (this needs MESSAGE_CONTENT).
+//     follow-ups need no mention (this needs MESSAGE_CONTENT). The bot knows
+//     its threads by their owner in Discord's state, so after a restart it
+//     still follows them and reads their conversation back once.
 //   - Answers carry 👍/👎 buttons; a click is acknowledged to the clicker only
 //     and counted.
 //

@@ -107,6 +107,11 @@ func (b *Bot) onMessage(_ *discordgo.Session, mc *discordgo.MessageCreate) {
 	}
 	dm := m.GuildID == ""
 	thread := b.threads.get(m.ChannelID)
+	if thread == nil && !dm && b.cfg.Threads && b.ownThread(m.ChannelID, self) {
+		// A thread the bot opened before a restart (or one the memory's
+		// bound forgot): still the bot's, and its people expect answers.
+		thread = b.threads.adopt(m.ChannelID)
+	}
 	userMention := false
 	for _, u := range m.Mentions {
 		userMention = userMention || u.ID == self
@@ -180,7 +185,7 @@ func (b *Bot) onMessage(_ *discordgo.Session, mc *discordgo.MessageCreate) {
 	var t target = reply
 	switch {
 	case thread != nil:
-		history = thread.turns()
+		history = thread.turnsOr(func() []bot.Turn { return b.threadHistory(ctx, m, self) })
 	case replyToBot:
 		history = b.chain(ctx, m, self)
 	case b.cfg.Threads && !dm && b.parentOf(ctx, m.ChannelID) == "": // no threads inside threads
@@ -290,9 +295,73 @@ func (b *Bot) openThread(ctx context.Context, m *discordgo.Message, question str
 	return th.ID
 }
 
+// threadHistoryLimit is how many messages of a thread are read back when
+// the bot adopts it: enough for maxThreadTurns turns of answers split into
+// a few messages each, and one REST call.
+const threadHistoryLimit = 50
+
+// ownThread reports whether channel id is a thread the bot opened, by
+// Discord's state cache (filled from GUILD_CREATE's active threads and from
+// THREAD_CREATE and THREAD_UPDATE, which also come when a message revives
+// an archived thread). Only the cache is asked, never REST: every message
+// in every channel the bot sees passes here.
+func (b *Bot) ownThread(id, self string) bool {
+	c, err := b.s.State.Channel(id)
+	return err == nil && c.IsThread() && c.OwnerID == self
+}
+
+// threadHistory reads the conversation of the thread m is in back from
+// Discord, oldest first, for a thread the bot adopted: the question the
+// thread was opened on (its starter message in the parent channel, or else
+// the thread's name, which is that question clipped), then every run of the
+// bot's messages (an answer split into parts) answers the user message
+// before it. Other bots' messages and messages without text (the thread's
+// starter marker) are skipped. A failure costs the context, not the answer.
+func (b *Bot) threadHistory(ctx context.Context, m *discordgo.Message, self string) []bot.Turn {
+	msgs, err := b.s.ChannelMessages(m.ChannelID, threadHistoryLimit, m.ID, "", "", discordgo.WithContext(ctx))
+	if err != nil {
+		b.log.Warn("couldn't read a thread's history; answering without it", "thread", m.ChannelID, "err", err)
+		return nil
+	}
+	role := b.selfRole(m.GuildID)
+	question := ""
+	if len(msgs) < threadHistoryLimit { // the thread's start is among them
+		if c, err := b.s.State.Channel(m.ChannelID); err == nil {
+			question = c.Name
+			if starter, err := b.s.ChannelMessage(c.ParentID, c.ID, discordgo.WithContext(ctx)); err == nil && starter.Content != "" {
+				question = strings.TrimSpace(stripMention(starter.Content, self, role))
+			}
+		}
+	}
+	var turns []bot.Turn
+	var answer []string
+	flush := func() {
+		if len(answer) > 0 {
+			turns = append(turns, bot.Turn{Question: question, Answer: command.StripSources(strings.Join(answer, "\n"))})
+			question, answer = "", nil
+		}
+	}
+	for i := len(msgs) - 1; i >= 0; i-- { // Discord lists newest first
+		msg := msgs[i]
+		switch {
+		case msg.Author == nil:
+		case msg.Author.ID == self:
+			answer = append(answer, msg.Content)
+		case msg.Author.Bot || strings.TrimSpace(msg.Content) == "":
+		default:
+			flush()
+			question = strings.TrimSpace(stripMention(msg.Content, self, role))
+		}
+	}
+	flush()
+	b.log.Info("adopted a thread the bot opened earlier", "thread", m.ChannelID, "messages", len(msgs), "turns", len(turns))
+	return turns
+}
+
 // threadMemory remembers the bot's threads and their conversations, up to
-// a number of threads (the oldest is forgotten first). It lives in memory:
-// after a restart, old threads are no longer followed without a mention.
+// a number of threads (the oldest is forgotten first). It lives in memory;
+// after a restart, the bot recognizes its threads by their owner and reads
+// their conversations back (see ownThread and threadHistory).
 type threadMemory struct {
 	mu    sync.Mutex
 	max   int
@@ -304,6 +373,9 @@ type threadConv struct {
 	id   string
 	mu   sync.Mutex
 	hist []bot.Turn
+	// loaded is false for an adopted thread until its history has been
+	// read back from Discord.
+	loaded bool
 }
 
 func newThreadMemory(n int) *threadMemory {
@@ -316,7 +388,14 @@ func (tm *threadMemory) get(id string) *threadConv {
 	return tm.byID[id]
 }
 
-func (tm *threadMemory) add(id string) *threadConv {
+// add remembers a thread the bot has just opened: its history is empty.
+func (tm *threadMemory) add(id string) *threadConv { return tm.put(id, true) }
+
+// adopt remembers a thread the bot opened earlier: its history is read
+// back on first use (see turnsOr).
+func (tm *threadMemory) adopt(id string) *threadConv { return tm.put(id, false) }
+
+func (tm *threadMemory) put(id string, loaded bool) *threadConv {
 	tm.mu.Lock()
 	defer tm.mu.Unlock()
 	if c, ok := tm.byID[id]; ok {
@@ -326,15 +405,26 @@ func (tm *threadMemory) add(id string) *threadConv {
 		delete(tm.byID, tm.order[0])
 		tm.order = tm.order[1:]
 	}
-	c := &threadConv{id: id}
+	c := &threadConv{id: id, loaded: loaded}
 	tm.byID[id] = c
 	tm.order = append(tm.order, id)
 	return c
 }
 
-func (c *threadConv) turns() []bot.Turn {
+// turnsOr returns the thread's turns, first filling them with load if the
+// thread was adopted and has not been loaded yet. load runs once, under the
+// thread's lock, so that two messages arriving together read the history
+// once and both see it.
+func (c *threadConv) turnsOr(load func() []bot.Turn) []bot.Turn {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if !c.loaded {
+		c.loaded = true
+		c.hist = append(load(), c.hist...)
+		if len(c.hist) > maxThreadTurns {
+			c.hist = c.hist[len(c.hist)-maxThreadTurns:]
+		}
+	}
 	return append([]bot.Turn(nil), c.hist...)
 }
 
