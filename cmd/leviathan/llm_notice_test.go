@@ -1,7 +1,6 @@
 package main
 
 import (
-	"net"
 	"strings"
 	"testing"
 )
@@ -10,12 +9,7 @@ import (
 // Sprachmodell …"); the text output must not add a second one, and a
 // notice without a label (the question was cut) gets one.
 func TestAskTextNoticeLabelledOnce(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	down := "http://" + l.Addr().String() + "/v1"
-	l.Close()
+	down := "http://" + refusedAddr(t) + "/v1"
 	long := "Was versteht der Autor unter Technofeudalismus? " + strings.Repeat("Und was noch? ", 100)
 	for _, tc := range []struct {
 		name string

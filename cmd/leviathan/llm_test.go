@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"net"
 	"strings"
 	"testing"
 
@@ -105,12 +104,7 @@ func TestLLMAskStreamsToStdout(t *testing.T) {
 }
 
 func TestLLMAskFallsBackAndExitsZero(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closed := "http://" + l.Addr().String() + "/v1"
-	l.Close()
+	closed := "http://" + refusedAddr(t) + "/v1"
 	fake := llmtest.New(t)
 	fake.Respond = func(llmtest.Request) llmtest.Reply { return llmtest.Reply{Status: 503, RetryAfter: "0"} }
 

@@ -5,8 +5,13 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -103,18 +108,42 @@ func TestServeStaysLiveWhileDiscordFails(t *testing.T) {
 	srv := discordtest.New(t)
 	srv.FailNext("GET", "/gateway", http.StatusServiceUnavailable, 0)
 	srv.FailNext("GET", "/gateway", http.StatusServiceUnavailable, 0)
+	// serve reaches the fake through a proxy that holds the third lookup
+	// (the one that succeeds) until the probes below were read: otherwise
+	// only the backoff's wait (2 s) would keep serve from connecting first.
+	release := make(chan struct{})
+	var releaseOnce sync.Once
+	open := func() { releaseOnce.Do(func() { close(release) }) }
+	target, err := url.Parse(srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	forward := httputil.NewSingleHostReverseProxy(target)
+	var proxied atomic.Int32
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == "GET" && strings.HasSuffix(r.URL.Path, "/gateway") && proxied.Add(1) > 2 {
+			select {
+			case <-release:
+			case <-r.Context().Done():
+				return
+			}
+		}
+		forward.ServeHTTP(w, r)
+	}))
+	t.Cleanup(proxy.Close)
+	t.Cleanup(open) // runs first: Close waits for the held request
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	var errOut syncBuffer
-	m := &Main{Stdin: strings.NewReader(""), Stdout: &strings.Builder{}, Stderr: &errOut, Environ: serveEnv(t, srv)}
+	env := append(serveEnv(t, srv), "DISCORD_API_URL="+proxy.URL) // the last setting wins
+	m := &Main{Stdin: strings.NewReader(""), Stdout: &strings.Builder{}, Stderr: &errOut, Environ: env}
 	runCtx, stop := context.WithCancel(ctx)
 	defer stop()
 	done := make(chan int, 1)
 	go func() { done <- m.Run(runCtx, []string{"serve"}) }()
 
-	// The second lookup comes after the first failed and was reported, and
-	// the third (which succeeds) only after the backoff's next wait (2 s by
-	// default): between them /readyz must give the reason.
+	// The second lookup comes after the first failed and was reported; the
+	// third is held until open: meanwhile /readyz must give the reason.
 	lookups := func() int {
 		n := 0
 		for _, r := range srv.Requests() {
@@ -146,6 +175,7 @@ func TestServeStaysLiveWhileDiscordFails(t *testing.T) {
 		t.Error("the token reached the log")
 	}
 
+	open()
 	if _, err := srv.WaitIdentify(ctx); err != nil {
 		t.Fatalf("serve never connected once Discord answered: %v\n%s", err, errOut.String())
 	}
