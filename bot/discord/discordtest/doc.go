@@ -36,8 +36,9 @@
 // # Looking at what the bot did
 //
 // [Server.Requests] (every REST call with its decoded body and the status
-// answered; a request whose effect shows is listed), [Server.Callbacks], [Server.Original] (the interaction response
-// after all edits), [Server.Messages] (a channel's history, including the
+// answered; a request whose effect shows is listed), [Server.Callbacks],
+// [Server.Original] (the interaction response after all edits),
+// [Server.Messages] (a channel's history, including the
 // bot's non-ephemeral responses), [Server.Commands] (the last bulk
 // overwrite), [Server.Identifies], [Server.Resumes], [Server.CloseCodes],
 // [Server.Violations]. Wait with [Server.Wait] (any condition, re-checked
