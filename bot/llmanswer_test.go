@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
-	"net"
 	"slices"
 	"strings"
 	"sync"
@@ -16,6 +15,7 @@ import (
 	"github.com/leviathan-bot/leviathan/bot"
 	"github.com/leviathan-bot/leviathan/bot/llm"
 	"github.com/leviathan-bot/leviathan/bot/llm/llmtest"
+	"github.com/leviathan-bot/leviathan/bot/nettest"
 	"github.com/leviathan-bot/leviathan/content"
 	"github.com/leviathan-bot/leviathan/retrieval"
 )
@@ -247,16 +247,6 @@ func TestAskLLMCitesPassagesItWasNotGiven(t *testing.T) {
 	}
 }
 
-func closedPortURL(t *testing.T) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return "http://" + addr + "/v1"
-}
-
 func TestAskLLMFallsBack(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -277,7 +267,7 @@ func TestAskLLMFallsBack(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := llm.Config{Retries: 1, Timeout: 300 * time.Millisecond}
 			if tc.baseURL {
-				cfg.BaseURL = closedPortURL(t)
+				cfg.BaseURL = "http://" + nettest.RefusedAddr(t) + "/v1"
 			}
 			s := newSetup(t, cfg)
 			s.fake.Push(tc.replies...)

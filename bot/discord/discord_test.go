@@ -3,13 +3,11 @@ package discord
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -18,6 +16,7 @@ import (
 	"github.com/leviathan-bot/leviathan/bot"
 	"github.com/leviathan-bot/leviathan/bot/command"
 	"github.com/leviathan-bot/leviathan/bot/discord/discordtest"
+	"github.com/leviathan-bot/leviathan/bot/nettest"
 	"github.com/leviathan-bot/leviathan/content"
 )
 
@@ -867,7 +866,7 @@ func TestUnreadableMessageGetsAHint(t *testing.T) {
 // not the https://discord.com that discordgo asked for before the rewrite.
 func TestReadyNamesTheConfiguredOrigin(t *testing.T) {
 	t.Parallel()
-	origin := "http://" + refusedAddr(t) // connection refused
+	origin := "http://" + nettest.RefusedAddr(t) // connection refused
 	b, err := New(Config{Token: "x", APIURL: origin, RetryMin: time.Millisecond, RetryMax: 2 * time.Millisecond,
 		Logger: slog.New(slog.DiscardHandler)}, command.NewHandler(&fakeEngine{}, command.Options{}))
 	if err != nil {
@@ -893,25 +892,4 @@ func TestReadyNamesTheConfiguredOrigin(t *testing.T) {
 	if !strings.Contains(why, origin) || strings.Contains(why, "discord.com") {
 		t.Errorf("Ready reason = %q, want it to name %s and not discord.com", why, origin)
 	}
-}
-
-// refusedAddr returns the address of a TCP socket that is bound but not
-// listening, until the test ends: connecting to it is refused. A port
-// merely closed again could be taken meanwhile by another test's server
-// (go test runs packages in parallel), which would then answer.
-func refusedAddr(t *testing.T) string {
-	t.Helper()
-	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { syscall.Close(fd) })
-	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
-		t.Fatal(err)
-	}
-	sa, err := syscall.Getsockname(fd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fmt.Sprintf("127.0.0.1:%d", sa.(*syscall.SockaddrInet4).Port)
 }

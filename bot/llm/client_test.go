@@ -9,13 +9,13 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"testing/synctest"
 	"time"
 
 	"github.com/leviathan-bot/leviathan/bot"
 	"github.com/leviathan-bot/leviathan/bot/llm/llmtest"
+	"github.com/leviathan-bot/leviathan/bot/nettest"
 )
 
 // newClient returns a client of the fake whose retry waits are recorded,
@@ -267,22 +267,7 @@ func TestStreamFailuresAreClassified(t *testing.T) {
 }
 
 func TestUnreachable(t *testing.T) {
-	// A port bound but not listening, held until the test ends: connecting
-	// is refused. (A port closed again could be taken by another package's
-	// server meanwhile, go test runs packages in parallel.)
-	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer syscall.Close(fd)
-	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
-		t.Fatal(err)
-	}
-	sa, err := syscall.Getsockname(fd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := fmt.Sprintf("127.0.0.1:%d", sa.(*syscall.SockaddrInet4).Port)
+	addr := nettest.RefusedAddr(t)
 	c, err := New(Config{Model: "m", BaseURL: "http://" + addr + "/v1", Retries: 2})
 	if err != nil {
 		t.Fatal(err)

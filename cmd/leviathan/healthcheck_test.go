@@ -3,13 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
+
+	"github.com/leviathan-bot/leviathan/bot/nettest"
 )
 
 func TestHealthURL(t *testing.T) {
@@ -92,7 +92,7 @@ func TestHealthcheck(t *testing.T) {
 }
 
 func TestHealthcheckUnreachable(t *testing.T) {
-	code, _, errs := runHC(t, []string{"LEVIATHAN_HTTP_ADDR=" + refusedAddr(t)})
+	code, _, errs := runHC(t, []string{"LEVIATHAN_HTTP_ADDR=" + nettest.RefusedAddr(t)})
 	if code != 1 || !strings.Contains(errs, "couldn't reach") {
 		t.Errorf("code %d, stderr %q; want 1 and couldn't reach", code, errs)
 	}
@@ -132,25 +132,4 @@ func TestHealthcheckUsage(t *testing.T) {
 	if code, _, errs := runHC(t, nil, "-h"); code != exitOK || !strings.Contains(errs, "--url") && !strings.Contains(errs, "-url") {
 		t.Errorf("-h: code %d, stderr %q", code, errs)
 	}
-}
-
-// refusedAddr returns the address of a TCP socket that is bound but not
-// listening, until the test ends: connecting to it is refused. A port
-// merely closed again could be taken meanwhile by another test's server
-// (go test runs packages in parallel), which would then answer.
-func refusedAddr(t *testing.T) string {
-	t.Helper()
-	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { syscall.Close(fd) })
-	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
-		t.Fatal(err)
-	}
-	sa, err := syscall.Getsockname(fd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fmt.Sprintf("127.0.0.1:%d", sa.(*syscall.SockaddrInet4).Port)
 }

@@ -3,13 +3,15 @@ package main
 import (
 	"strings"
 	"testing"
+
+	"github.com/leviathan-bot/leviathan/bot/nettest"
 )
 
 // A fallback's notice already carries its label ("Hinweis: Das
 // Sprachmodell …"); the text output must not add a second one, and a
 // notice without a label (the question was cut) gets one.
 func TestAskTextNoticeLabelledOnce(t *testing.T) {
-	down := "http://" + refusedAddr(t) + "/v1"
+	down := "http://" + nettest.RefusedAddr(t) + "/v1"
 	long := "Was versteht der Autor unter Technofeudalismus? " + strings.Repeat("Und was noch? ", 100)
 	for _, tc := range []struct {
 		name string

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/leviathan-bot/leviathan/bot/llm/llmtest"
+	"github.com/leviathan-bot/leviathan/bot/nettest"
 	"github.com/leviathan-bot/leviathan/content"
 )
 
@@ -104,7 +105,7 @@ func TestLLMAskStreamsToStdout(t *testing.T) {
 }
 
 func TestLLMAskFallsBackAndExitsZero(t *testing.T) {
-	closed := "http://" + refusedAddr(t) + "/v1"
+	closed := "http://" + nettest.RefusedAddr(t) + "/v1"
 	fake := llmtest.New(t)
 	fake.Respond = func(llmtest.Request) llmtest.Reply { return llmtest.Reply{Status: 503, RetryAfter: "0"} }
 
