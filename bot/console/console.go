@@ -55,14 +55,20 @@ func (c *Console) Run(ctx context.Context) error {
 	var history []bot.Turn
 	lines := make(chan string)
 	readErr := make(chan error, 1)
+	done := make(chan struct{})
+	defer close(done)
 	// Reading runs in its own goroutine so that a cancelled ctx ends the
-	// loop even while the terminal waits for a line.
+	// loop even while the terminal waits for a line. When the loop ends
+	// first (/quit with more input left), done lets the reader go instead
+	// of blocking on a line nobody takes.
 	go func() {
 		defer close(lines)
 		for sc.Scan() {
 			select {
 			case lines <- sc.Text():
 			case <-ctx.Done():
+				return
+			case <-done:
 				return
 			}
 		}
