@@ -41,6 +41,12 @@ type Config struct {
 	// HTTPClient is optional; its Transport is wrapped with the retries.
 	HTTPClient *http.Client
 	Logger     *slog.Logger
+	// OnRequestError, if set, is called for every request to the backend
+	// that got no usable response, retried or not, with the reason
+	// (bot.ReasonRateLimited, ReasonServerError, ReasonUnreachable or
+	// ReasonTimeout). A 429 that a retry cures never reaches an answer's
+	// fallback, but an operator near the rate limit wants to see it.
+	OnRequestError func(reason string)
 }
 
 // Client talks to one OpenAI-compatible backend. It is safe for concurrent
@@ -90,7 +96,7 @@ func New(cfg Config) (*Client, error) {
 	if next == nil {
 		next = http.DefaultTransport
 	}
-	rt := &retryTransport{next: next, retries: max(cfg.Retries, 0), base: 500 * time.Millisecond, log: log, sleep: sleepCtx}
+	rt := &retryTransport{next: next, retries: max(cfg.Retries, 0), base: 500 * time.Millisecond, log: log, sleep: sleepCtx, onError: cfg.OnRequestError}
 	hc.Transport = rt
 
 	// DefaultConfig, not a struct literal: a literal leaves

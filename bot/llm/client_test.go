@@ -158,7 +158,8 @@ func TestRetries(t *testing.T) {
 			t.Run(name, func(t *testing.T) {
 				s := llmtest.New(t)
 				s.Push(tc.replies...)
-				c, waits := newClient(t, s, Config{Retries: tc.retries})
+				rec := &reasons{}
+				c, waits := newClient(t, s, Config{Retries: tc.retries, OnRequestError: rec.add})
 				var err error
 				if stream {
 					_, err = c.Stream(t.Context(), msgs, nil)
@@ -184,6 +185,19 @@ func TestRetries(t *testing.T) {
 					if w <= 0 || w > maxRetryWait {
 						t.Errorf("wait %v out of range", w)
 					}
+				}
+				// Every failed attempt is reported, the retried ones too.
+				var want []string
+				for _, r := range tc.replies[:tc.wantCalls] {
+					switch {
+					case r.Status == 429:
+						want = append(want, bot.ReasonRateLimited)
+					case r.Status >= 500:
+						want = append(want, bot.ReasonServerError)
+					}
+				}
+				if got := rec.get(); !slices.Equal(got, want) {
+					t.Errorf("reported %v, want %v", got, want)
 				}
 				// Every attempt sent the same body.
 				reqs := s.Requests()
@@ -279,6 +293,73 @@ func TestUnreachable(t *testing.T) {
 	_, err = c.Stream(t.Context(), msgs, nil)
 	if reason(err) != bot.ReasonUnreachable {
 		t.Errorf("Stream: %v, want unreachable", err)
+	}
+}
+
+// reasons records what Config.OnRequestError hears.
+type reasons struct {
+	mu  sync.Mutex
+	got []string
+}
+
+func (r *reasons) add(reason string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.got = append(r.got, reason)
+}
+
+func (r *reasons) get() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.got)
+}
+
+// TestRequestErrorsAreReported: failures with no response are reported
+// too, by what went wrong; a caller that gives up and an answer the
+// backend did give (a 400, garbage) are not the backend failing.
+func TestRequestErrorsAreReported(t *testing.T) {
+	refused := "http://" + nettest.RefusedAddr(t) + "/v1"
+	tests := []struct {
+		name    string
+		reply   *llmtest.Reply // nil: the backend is down
+		cancel  bool
+		timeout time.Duration
+		want    []string
+	}{
+		{"down", nil, false, 0, []string{bot.ReasonUnreachable}},
+		{"hang past the timeout", &llmtest.Reply{Hang: true}, false, 200 * time.Millisecond, []string{bot.ReasonTimeout}},
+		{"caller gave up", &llmtest.Reply{Hang: true}, true, 0, nil},
+		{"400", &llmtest.Reply{Status: 400}, false, 0, nil},
+		{"garbage", &llmtest.Reply{Body: `{"choices": [`}, false, 0, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := &reasons{}
+			cfg := Config{Model: "m", Retries: 2, Timeout: tc.timeout, OnRequestError: rec.add}
+			var c *Client
+			if tc.reply == nil {
+				cfg.BaseURL = refused
+				var err error
+				if c, err = New(cfg); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				s := llmtest.New(t)
+				s.Push(*tc.reply)
+				c, _ = newClient(t, s, cfg)
+			}
+			ctx, cancel := context.WithCancel(t.Context())
+			if tc.cancel {
+				cancel()
+			}
+			defer cancel()
+			if _, err := c.Complete(ctx, msgs); err == nil {
+				t.Fatal("Complete succeeded")
+			}
+			if got := rec.get(); !slices.Equal(got, tc.want) {
+				t.Errorf("reported %v, want %v", got, tc.want)
+			}
+		})
 	}
 }
 

@@ -2,6 +2,7 @@ package llm
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -9,6 +10,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/leviathan-bot/leviathan/bot"
 )
 
 // maxRetryWait caps how long one Retry-After is honoured: a backend asking
@@ -25,6 +28,9 @@ type retryTransport struct {
 	retries int
 	base    time.Duration // first backoff without Retry-After
 	log     *slog.Logger
+	// onError, if set, hears of every request that got no usable response
+	// (see Config.OnRequestError).
+	onError func(reason string)
 	// sleep waits d or until ctx is done; tests replace it to record the
 	// waits instead of sitting through them.
 	sleep func(ctx context.Context, d time.Duration) error
@@ -46,6 +52,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			req.Body = body
 		}
 		resp, err := t.next.RoundTrip(req)
+		t.report(req.Context(), resp, err)
 		if err != nil || !retryable(resp.StatusCode) || attempt >= t.retries {
 			return resp, err
 		}
@@ -67,6 +74,26 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if err := t.sleep(req.Context(), wait); err != nil {
 			return nil, fmt.Errorf("couldn't wait to retry: %w", err)
 		}
+	}
+}
+
+// report tells onError about a failed attempt: a 429 or 5xx answer, or no
+// answer at all (a deadline that passed is a timeout; a caller that gave up
+// is not the backend's failure and is not reported).
+func (t *retryTransport) report(ctx context.Context, resp *http.Response, err error) {
+	if t.onError == nil {
+		return
+	}
+	switch {
+	case err != nil && errors.Is(err, context.DeadlineExceeded):
+		t.onError(bot.ReasonTimeout)
+	case err != nil && ctx.Err() != nil:
+	case err != nil:
+		t.onError(bot.ReasonUnreachable)
+	case resp.StatusCode == http.StatusTooManyRequests:
+		t.onError(bot.ReasonRateLimited)
+	case resp.StatusCode >= 500:
+		t.onError(bot.ReasonServerError)
 	}
 }
 

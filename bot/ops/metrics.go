@@ -26,6 +26,7 @@ type Metrics struct {
 	questions  *prometheus.CounterVec
 	answerSecs *prometheus.HistogramVec
 	fallbacks  *prometheus.CounterVec
+	llmErrors  *prometheus.CounterVec
 	tokens     *prometheus.CounterVec
 	feedback   *prometheus.CounterVec
 	reconnects prometheus.Counter
@@ -49,6 +50,10 @@ func NewMetrics() *Metrics {
 			Name: "leviathan_llm_fallbacks_total",
 			Help: "LLM answers that fell back to extractive ones, by reason (timeout, server_error, empty_answer, ...).",
 		}, []string{"reason"}),
+		llmErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "leviathan_llm_request_errors_total",
+			Help: "Requests to the language model backend that failed, retried or not, by reason (rate_limited, server_error, unreachable, timeout).",
+		}, []string{"reason"}),
 		tokens: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "leviathan_tokens_total",
 			Help: "Tokens the language model used, by kind (prompt, completion).",
@@ -63,7 +68,7 @@ func NewMetrics() *Metrics {
 		}),
 	}
 	m.reg.MustRegister(
-		m.questions, m.answerSecs, m.fallbacks, m.tokens, m.feedback, m.reconnects,
+		m.questions, m.answerSecs, m.fallbacks, m.llmErrors, m.tokens, m.feedback, m.reconnects,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
@@ -74,6 +79,9 @@ func NewMetrics() *Metrics {
 	}
 	for _, v := range []string{"up", "down"} {
 		m.feedback.WithLabelValues(v)
+	}
+	for _, r := range []string{bot.ReasonRateLimited, bot.ReasonServerError, bot.ReasonUnreachable, bot.ReasonTimeout} {
+		m.llmErrors.WithLabelValues(r)
 	}
 	return m
 }
@@ -107,6 +115,15 @@ func (m *Metrics) Fallback(reason string) {
 		return
 	}
 	m.fallbacks.WithLabelValues(orUnknown(reason)).Inc()
+}
+
+// LLMRequestError counts a request to the language model backend that
+// failed (llm.Config.OnRequestError).
+func (m *Metrics) LLMRequestError(reason string) {
+	if m == nil {
+		return
+	}
+	m.llmErrors.WithLabelValues(orUnknown(reason)).Inc()
 }
 
 // Tokens adds the tokens one answer used.

@@ -106,6 +106,21 @@ func TestMetricsRecordCalls(t *testing.T) {
 			},
 		},
 		{
+			name: "failed requests to the model by reason",
+			do: func(m *Metrics) {
+				m.LLMRequestError(bot.ReasonRateLimited)
+				m.LLMRequestError(bot.ReasonRateLimited)
+				m.LLMRequestError(bot.ReasonTimeout)
+				m.LLMRequestError("")
+			},
+			want: map[string]float64{
+				`leviathan_llm_request_errors_total{reason="rate_limited"}`: 2,
+				`leviathan_llm_request_errors_total{reason="timeout"}`:      1,
+				`leviathan_llm_request_errors_total{reason="server_error"}`: 0,
+				`leviathan_llm_request_errors_total{reason="unknown"}`:      1,
+			},
+		},
+		{
 			name: "tokens add up by kind; negative counts are ignored",
 			do: func(m *Metrics) {
 				m.Tokens(bot.Usage{PromptTokens: 100, CompletionTokens: 20, TotalTokens: 120})
@@ -146,11 +161,12 @@ func TestMetricsRecordCalls(t *testing.T) {
 			name: "fixed series exist at zero before any event",
 			do:   func(m *Metrics) {},
 			want: map[string]float64{
-				`leviathan_tokens_total{kind="prompt"}`:     0,
-				`leviathan_tokens_total{kind="completion"}`: 0,
-				`leviathan_feedback_total{vote="up"}`:       0,
-				`leviathan_feedback_total{vote="down"}`:     0,
-				`leviathan_discord_reconnects_total`:        0,
+				`leviathan_tokens_total{kind="prompt"}`:                    0,
+				`leviathan_tokens_total{kind="completion"}`:                0,
+				`leviathan_feedback_total{vote="up"}`:                      0,
+				`leviathan_feedback_total{vote="down"}`:                    0,
+				`leviathan_discord_reconnects_total`:                       0,
+				`leviathan_llm_request_errors_total{reason="unreachable"}`: 0,
 			},
 		},
 	}

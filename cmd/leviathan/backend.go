@@ -15,13 +15,14 @@ import (
 // and retry policy). Both are nil when no backend is configured. It makes
 // no request: a backend that is down is noticed on the first answer, which
 // then falls back to extractive.
-func newBackend(cfg Config, log *slog.Logger) (bot.LLM, retrieval.Embedder, error) {
+func newBackend(cfg Config, log *slog.Logger, h hooks) (bot.LLM, retrieval.Embedder, error) {
 	if !cfg.UseLLM() {
 		return nil, nil, nil
 	}
 	c, err := llm.New(llm.Config{
 		APIKey: cfg.APIKey, BaseURL: cfg.BaseURL, Model: cfg.Model,
 		Timeout: cfg.LLMTimeout, Retries: cfg.LLMRetries, Logger: log,
+		OnRequestError: h.llmRequestError,
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("couldn't set up the language model: %w", err)

@@ -32,7 +32,7 @@ func (m *Main) runServe(ctx context.Context, args []string) int {
 	}
 	defer o.Stop()
 
-	eng, _, err := openEngine(ctx, cfg, log, false)
+	eng, _, err := openEngineWith(ctx, cfg, log, false, hooks{llmRequestError: o.Metrics.LLMRequestError})
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "leviathan serve: %v\n", err)
 		return exitError

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/leviathan-bot/leviathan/bot/discord/discordtest"
+	"github.com/leviathan-bot/leviathan/bot/llm/llmtest"
 )
 
 func getText(t *testing.T, url string) (int, string) {
@@ -183,4 +184,58 @@ func TestServeStaysLiveWhileDiscordFails(t *testing.T) {
 	if code := <-done; code != exitOK {
 		t.Fatalf("exit %d\n%s", code, errOut.String())
 	}
+}
+
+// TestServeCountsLLMRequestErrors: a 429 that the retry cures leaves the
+// answer whole (no fallback) but shows on /metrics, where an operator near
+// the backend's rate limit looks for it.
+func TestServeCountsLLMRequestErrors(t *testing.T) {
+	srv := discordtest.New(t)
+	model := llmtest.New(t)
+	model.Push(llmtest.Reply{Status: http.StatusTooManyRequests, RetryAfter: "0"}, llmtest.Reply{Text: "DOGE ist eine Behörde unter Musk [1]."})
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	var errOut syncBuffer
+	env := append(serveEnv(t, srv), "OPENAI_BASE_URL="+model.BaseURL(), "LEVIATHAN_MODEL=fake-model", "LEVIATHAN_LLM_RETRIES=2")
+	m := &Main{Stdin: strings.NewReader(""), Stdout: &strings.Builder{}, Stderr: &errOut, Environ: env}
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	done := make(chan int, 1)
+	go func() { done <- m.Run(runCtx, []string{"serve"}) }()
+	if err := srv.Wait(ctx, func() bool { return srv.Commands(discordtest.DefaultGuildID) != nil }); err != nil {
+		t.Fatalf("no registration: %v\n%s", err, errOut.String())
+	}
+	if got := askAndWait(ctx, t, srv, "Was ist DOGE?"); !strings.Contains(got, "Behörde unter Musk") {
+		t.Errorf("answer:\n%s", got)
+	}
+	match := listeningAddr.FindStringSubmatch(errOut.String())
+	if match == nil {
+		t.Fatalf("no health server address in the log:\n%s", errOut.String())
+	}
+	_, body := getText(t, "http://"+match[1]+"/metrics")
+	for _, want := range []string{
+		`leviathan_llm_request_errors_total{reason="rate_limited"} 1`,
+		`leviathan_llm_request_errors_total{reason="server_error"} 0`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	if strings.Contains(body, "leviathan_llm_fallbacks_total{") {
+		t.Errorf("a cured 429 was counted as a fallback:\n%s", grepLines(body, "fallbacks"))
+	}
+	stop()
+	if code := <-done; code != exitOK {
+		t.Fatalf("exit %d\n%s", code, errOut.String())
+	}
+}
+
+func grepLines(s, sub string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, sub) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }

@@ -77,10 +77,21 @@ func newLogger(w interface{ Write([]byte) (int, error) }, cfg Config) *slog.Logg
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
+// hooks are what serve plugs into the engine's parts to count what they
+// see; the one-shot commands leave them empty.
+type hooks struct {
+	// llmRequestError hears of every failed request to the model backend.
+	llmRequestError func(reason string)
+}
+
 // openEngine builds the store and the engine from the configuration.
 func openEngine(ctx context.Context, cfg Config, log *slog.Logger, rebuild bool) (*bot.Engine, *retrieval.Index, error) {
+	return openEngineWith(ctx, cfg, log, rebuild, hooks{})
+}
+
+func openEngineWith(ctx context.Context, cfg Config, log *slog.Logger, rebuild bool, h hooks) (*bot.Engine, *retrieval.Index, error) {
 	essay := content.Load()
-	llm, emb, err := newBackend(cfg, log)
+	llm, emb, err := newBackend(cfg, log, h)
 	if err != nil {
 		return nil, nil, err
 	}
