@@ -105,6 +105,13 @@ func (b *Bot) onMessage(_ *discordgo.Session, mc *discordgo.MessageCreate) {
 	if m == nil || m.Author == nil || m.Author.Bot || m.Author.ID == self || self == "" {
 		return
 	}
+	if m.Type != discordgo.MessageTypeDefault && m.Type != discordgo.MessageTypeReply {
+		// System messages carry the user who caused them as author: a
+		// thread's rename (CHANNEL_NAME_CHANGE, the new name as content),
+		// someone added to a thread (RECIPIENT_ADD, mentioning the bot when
+		// a mention added it), a pin. None of them is a question.
+		return
+	}
 	dm := m.GuildID == ""
 	thread := b.threads.get(m.ChannelID)
 	if thread == nil && !dm && b.cfg.Threads && b.ownThread(m.ChannelID, self) {
