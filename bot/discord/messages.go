@@ -129,8 +129,26 @@ func (b *Bot) onMessage(_ *discordgo.Session, mc *discordgo.MessageCreate) {
 	if !dm && thread == nil && !mentioned && !replyToBot {
 		return
 	}
+	reply := &messageTarget{s: b.s, channel: m.ChannelID,
+		replyTo: &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID}}
+	roles := []string(nil)
+	if m.Member != nil {
+		roles = m.Member.Roles
+	}
+	who := asker{userID: m.Author.ID, roles: roles, channelID: m.ChannelID, dm: dm}
 	if !b.enter() {
-		return // shutting down: a question sent now is not taken
+		// Shutting down: the question is not taken, but its asker hears
+		// so (as with a slash command), where the bot speaks at all.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(b.work), b.cfg.HTTPTimeout)
+		defer cancel()
+		text := restartingText
+		if no := b.admit(ctx, who, true); no != nil {
+			text = no.text
+		}
+		if text != "" {
+			b.say(ctx, reply, text)
+		}
+		return
 	}
 	defer b.leave()
 	start := time.Now()
@@ -140,13 +158,7 @@ func (b *Bot) onMessage(_ *discordgo.Session, mc *discordgo.MessageCreate) {
 		kind = "followup"
 	}
 	text := strings.TrimSpace(stripMention(m.Content, self, role))
-	reply := &messageTarget{s: b.s, channel: m.ChannelID,
-		replyTo: &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID}}
-	roles := []string(nil)
-	if m.Member != nil {
-		roles = m.Member.Roles
-	}
-	if no := b.admit(ctx, asker{userID: m.Author.ID, roles: roles, channelID: m.ChannelID, dm: dm}, true); no != nil {
+	if no := b.admit(ctx, who, true); no != nil {
 		if no.text != "" {
 			b.say(ctx, reply, no.text)
 		}
