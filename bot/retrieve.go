@@ -44,14 +44,14 @@ func (e *Engine) retrieveFor(ctx context.Context, q string, history []Turn) (ret
 	if prev != "" && prev != q {
 		queries = append(queries, prev)
 	}
-	// "Was ist X?" is best answered where the essay introduces X, which
-	// need not be where X is mentioned most: look deeper, then let the
-	// passages that define a term of the question lead.
+	// Look deeper than the passages kept: a passage that carries evidence
+	// (Relevant) can rank below weak likenesses, as ¶3, the only one with
+	// »Kartellrichtlinien«, ranks seventh for "Welche Richtlinie wurde
+	// erwähnt?", and must not be cut off for them. And "Was ist X?" is best
+	// answered where the essay introduces X, which need not be where X is
+	// mentioned most: there the passages that define a term lead.
 	definition := definitionQuestion.MatchString(q)
-	k := e.topK
-	if definition {
-		k *= 3
-	}
+	k := 3 * e.topK
 	var hits []retrieval.Hit
 	var err error
 	if len(queries) == 1 {
@@ -65,6 +65,7 @@ func (e *Engine) retrieveFor(ctx context.Context, q string, history []Turn) (ret
 	if definition {
 		hits = e.definitionsFirst(queries, hits)
 	}
+	hits = relevantFirst(hits)
 	r.hits = hits[:min(len(hits), e.topK)]
 	return r, nil
 }
@@ -162,4 +163,21 @@ func (e *Engine) definitionsFirst(queries []string, hits []retrieval.Hit) []retr
 		}
 	}
 	return append(first, rest...)
+}
+
+// relevantFirst moves the hits that carry evidence for the question ahead
+// of the others, keeping the order within each group.
+func relevantFirst(hits []retrieval.Hit) []retrieval.Hit {
+	out := make([]retrieval.Hit, 0, len(hits))
+	for _, h := range hits {
+		if h.Relevant {
+			out = append(out, h)
+		}
+	}
+	for _, h := range hits {
+		if !h.Relevant {
+			out = append(out, h)
+		}
+	}
+	return out
 }

@@ -287,12 +287,20 @@ func fuse(dense, lexical []float64) []float64 {
 // and everyday words are gone. The evaluation test checks both sides.
 const minCoverage = 0.05
 
+// minLikenessCoverage is the share a passage must cover when some of it is
+// covered only by likeness (most of a word's character trigrams, as in a
+// compound part): such a match counts as evidence only when it leaves
+// little of the question unexplained. "Welche Richtlinie wurde erwähnt?"
+// is all »Kartellrichtlinien«; "die Cookie-Richtlinie der Website" leaves
+// the cookies, the word that says where the question belongs.
+const minLikenessCoverage = 0.75
+
 func (ix *Index) relevant(q []token, h Hit) bool {
 	if h.Score <= 0 {
 		return false
 	}
-	share, _ := ix.lex.coverage(q, h.Passage.Order)
-	return share >= minCoverage
+	share, strong := ix.lex.coverage(q, h.Passage.Order)
+	return strong >= minCoverage || share >= minLikenessCoverage
 }
 
 // SearchAll searches with several phrasings of one question (for example

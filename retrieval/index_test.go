@@ -239,6 +239,36 @@ func TestSearchOddQueries(t *testing.T) {
 	}
 }
 
+// TestLikenessNeedsNearFullCoverage: a word found only by likeness (most
+// of its character trigrams, here a compound part) is evidence when it is
+// all the question asks about, not when the question's own topic word is
+// missing from the essay.
+func TestLikenessNeedsNearFullCoverage(t *testing.T) {
+	ix := openT(t, content.Load(), Options{Embedder: NewOffline()})
+	relevant := func(q string) []string {
+		hits, err := ix.Search(t.Context(), q, 21)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var labels []string
+		for _, h := range hits {
+			if h.Relevant {
+				labels = append(labels, h.Passage.Label)
+			}
+		}
+		return labels
+	}
+	// »Kartellrichtlinien« is in ¶3 only.
+	if got := relevant("Welche Richtlinie wurde erwähnt?"); len(got) != 1 || got[0] != "¶3" {
+		t.Errorf("Richtlinie: relevant %v, want [¶3]", got)
+	}
+	for _, q := range []string{"Was steht in der Cookie-Richtlinie der Website?", "What is the capital of Australia?"} {
+		if got := relevant(q); len(got) != 0 {
+			t.Errorf("%q: relevant %v, want none", q, got)
+		}
+	}
+}
+
 func TestSearchAllFuses(t *testing.T) {
 	ctx := context.Background()
 	ix := openT(t, content.Load(), Options{Embedder: NewOffline()})

@@ -114,8 +114,11 @@ func (lx *lexicon) bm25(q []token) []float64 {
 // "Kartellrichtlinien"). A word no passage contains weighs the most, so a
 // question about football or recipes is poorly covered by every passage
 // however many function words it shares with the essay.
-func (lx *lexicon) coverage(q []token, i int) (share float64, words int) {
-	var have, want float64
+//
+// strong is the share covered by stems and concepts alone: a trigram match
+// is a weaker likeness, which can also be chance.
+func (lx *lexicon) coverage(q []token, i int) (share, strong float64) {
+	var have, haveStrong, want float64
 	seen := map[string]bool{}
 	for _, t := range q {
 		if seen[t.folded] {
@@ -132,19 +135,22 @@ func (lx *lexicon) coverage(q []token, i int) (share float64, words int) {
 				}
 			}
 		}
+		strongMatch := matched
 		if !matched && len(t.phon) >= 7 && lx.gramShare(t.phon, i) >= 0.8 {
 			matched = true
 		}
 		want += w
 		if matched {
 			have += w
-			words++
+		}
+		if strongMatch {
+			haveStrong += w
 		}
 	}
 	if want == 0 {
 		return 0, 0
 	}
-	return have / want, words
+	return have / want, haveStrong / want
 }
 
 // gramShare is the largest share of a word's trigrams that one word of
