@@ -15,8 +15,16 @@ import (
 func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreate) {
 	i := ic.Interaction
 	if !b.enter() {
-		if i.Type == discordgo.InteractionApplicationCommand {
+		// Shutting down: no new question is taken, but what needs no
+		// engine (a vote, suggestions while typing) is still answered
+		// rather than left to fail in the user's client.
+		switch i.Type {
+		case discordgo.InteractionApplicationCommand:
 			b.respond(b.work, i, restartingText, true)
+		case discordgo.InteractionApplicationCommandAutocomplete:
+			b.onAutocomplete(i)
+		case discordgo.InteractionMessageComponent:
+			b.onComponent(i)
 		}
 		return
 	}
