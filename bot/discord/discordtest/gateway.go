@@ -196,7 +196,7 @@ func (s *Server) resume(conn *wsConn, d json.RawMessage) {
 
 // dispatchLocked sends an event (op 0) to the bot and keeps it for RESUME.
 func (s *Server) dispatchLocked(typ string, data any) {
-	raw, err := json.Marshal(data)
+	raw, err := json.Marshal(wire(data))
 	if err != nil {
 		s.t.Errorf("discordtest: couldn't encode %s: %v", typ, err)
 		return

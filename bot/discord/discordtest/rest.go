@@ -65,7 +65,7 @@ type apiError struct {
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	_ = json.NewEncoder(w).Encode(wire(v))
 }
 
 func writeError(w http.ResponseWriter, status, code int, msg string) {
