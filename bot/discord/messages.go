@@ -333,9 +333,10 @@ func (b *Bot) ownThread(id, self string) bool {
 // Discord, oldest first, for a thread the bot adopted: the question the
 // thread was opened on (its starter message in the parent channel, or else
 // the thread's name, which is that question clipped), then every run of the
-// bot's messages (an answer split into parts) answers the user message
-// before it. Other bots' messages and messages without text (the thread's
-// starter marker) are skipped. A failure costs the context, not the answer.
+// bot's messages (an answer split into parts) that ends in the feedback
+// buttons answers the user message before it; a run without them is a note
+// (help, cooldown, restart) and answers nothing. Other bots' messages and
+// messages without text (the thread's starter marker) are skipped. A failure costs the context, not the answer.
 func (b *Bot) threadHistory(ctx context.Context, m *discordgo.Message, self string) []bot.Turn {
 	msgs, err := b.s.ChannelMessages(m.ChannelID, threadHistoryLimit, m.ID, "", "", discordgo.WithContext(ctx))
 	if err != nil {
@@ -354,10 +355,13 @@ func (b *Bot) threadHistory(ctx context.Context, m *discordgo.Message, self stri
 	}
 	var turns []bot.Turn
 	var answer []string
+	answered := false // the run of the bot's messages ends in an answer
 	flush := func() {
 		if len(answer) > 0 {
-			turns = append(turns, bot.Turn{Question: question, Answer: command.StripSources(strings.Join(answer, "\n"))})
-			question, answer = "", nil
+			if answered {
+				turns = append(turns, bot.Turn{Question: question, Answer: command.StripSources(strings.Join(answer, "\n"))})
+			}
+			question, answer, answered = "", nil, false
 		}
 	}
 	for i := len(msgs) - 1; i >= 0; i-- { // Discord lists newest first
@@ -366,6 +370,11 @@ func (b *Bot) threadHistory(ctx context.Context, m *discordgo.Message, self stri
 		case msg.Author == nil:
 		case msg.Author.ID == self:
 			answer = append(answer, msg.Content)
+			// Answers carry the feedback buttons on their last part; the
+			// bot's notes (help, cooldown, restart, refusals) do not and
+			// answer nothing, as the thread's memory in one run keeps
+			// answers only.
+			answered = hasFeedback(msg)
 		case msg.Author.Bot || strings.TrimSpace(msg.Content) == "":
 		default:
 			flush()
@@ -375,6 +384,22 @@ func (b *Bot) threadHistory(ctx context.Context, m *discordgo.Message, self stri
 	flush()
 	b.log.Info("adopted a thread the bot opened earlier", "thread", m.ChannelID, "messages", len(msgs), "turns", len(turns))
 	return turns
+}
+
+// hasFeedback reports whether m carries the feedback buttons of an answer.
+func hasFeedback(m *discordgo.Message) bool {
+	for _, row := range m.Components {
+		ar, ok := row.(*discordgo.ActionsRow)
+		if !ok {
+			continue
+		}
+		for _, c := range ar.Components {
+			if b, ok := c.(*discordgo.Button); ok && strings.HasPrefix(b.CustomID, feedbackPrefix) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // threadMemory remembers the bot's threads and their conversations, up to

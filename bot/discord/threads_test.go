@@ -68,11 +68,13 @@ func TestThreadAdoptedAfterRestart(t *testing.T) {
 	botUser := &discordgo.User{ID: discordtest.BotID, Username: discordtest.BotName, Bot: true}
 	alice := &discordgo.User{ID: discordtest.DefaultUserID, Username: "alice"}
 	thread := r.oldThread(discordtest.BotID,
-		&discordgo.Message{Author: botUser, Content: "Ein Amt unter Musk [1].\n\n" + command.SourcesHeading + "\n[1] ¶4 …"},
+		&discordgo.Message{Author: botUser, Content: "Ein Amt unter Musk [1].\n\n" + command.SourcesHeading + "\n[1] ¶4 …",
+			Components: feedbackButtons("0123456789ab")},
 		&discordgo.Message{Author: alice, Content: "und wer leitet es?"},
-		// An answer split into two messages, the sources in the second.
+		// An answer split into two messages, the sources and the buttons
+		// in the second.
 		&discordgo.Message{Author: botUser, Content: "Elon Musk [1]."},
-		&discordgo.Message{Author: botUser, Content: command.SourcesHeading + "\n[1] ¶4 …"},
+		&discordgo.Message{Author: botUser, Content: command.SourcesHeading + "\n[1] ¶4 …", Components: feedbackButtons("0123456789ac")},
 		// Another bot and a message without text are not part of the talk.
 		&discordgo.Message{Author: &discordgo.User{ID: "900000000000000077", Username: "other", Bot: true}, Content: "Ping!"},
 		&discordgo.Message{Author: alice},
