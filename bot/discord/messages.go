@@ -335,8 +335,10 @@ func (b *Bot) ownThread(id, self string) bool {
 // the thread's name, which is that question clipped), then every run of the
 // bot's messages (an answer split into parts) that ends in the feedback
 // buttons answers the user message before it; a run without them is a note
-// (help, cooldown, restart) and answers nothing. Other bots' messages and
-// messages without text (the thread's starter marker) are skipped. A failure costs the context, not the answer.
+// (help, cooldown, restart) and answers nothing. Other bots' messages,
+// messages without text and system messages (the thread's starter marker, a
+// rename) are skipped, and so are answers to slash commands. A failure
+// costs the context, not the answer.
 func (b *Bot) threadHistory(ctx context.Context, m *discordgo.Message, self string) []bot.Turn {
 	msgs, err := b.s.ChannelMessages(m.ChannelID, threadHistoryLimit, m.ID, "", "", discordgo.WithContext(ctx))
 	if err != nil {
@@ -368,6 +370,9 @@ func (b *Bot) threadHistory(ctx context.Context, m *discordgo.Message, self stri
 		msg := msgs[i]
 		switch {
 		case msg.Author == nil:
+		case msg.Type != discordgo.MessageTypeDefault && msg.Type != discordgo.MessageTypeReply:
+			// A rename, a pin, the thread's starter marker, the answer to
+			// a slash command: no part of the conversation.
 		case msg.Author.ID == self:
 			answer = append(answer, msg.Content)
 			// Answers carry the feedback buttons on their last part; the
