@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/leviathan-bot/leviathan/bot"
 	"github.com/leviathan-bot/leviathan/content"
@@ -310,5 +311,27 @@ func TestFootnoteMarkersShownAsLabels(t *testing.T) {
 	}
 	if p := Preview("a[^1]"); p != "a[Fn1] ▍" {
 		t.Errorf("preview = %q", p)
+	}
+}
+
+// TestSplitTinyLimit: a character longer than the limit (an emoji is two
+// UTF-16 units) becomes a part of its own instead of stalling the split.
+func TestSplitTinyLimit(t *testing.T) {
+	text := "a😀b 😀"
+	done := make(chan []string, 1)
+	go func() { done <- Split(text, 1) }()
+	var parts []string
+	select {
+	case parts = <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Split(…, 1) did not return")
+	}
+	if got := strings.Join(parts, ""); got != "a😀b😀" {
+		t.Errorf("parts %q lose or add text", parts)
+	}
+	for _, p := range parts {
+		if p == "" {
+			t.Errorf("empty part in %q", parts)
+		}
 	}
 }

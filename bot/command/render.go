@@ -144,6 +144,13 @@ func Split(text string, limit int) []string {
 			break
 		}
 		window := cutTo(text, limit)
+		if window == "" {
+			// The first character alone is longer than limit (an emoji,
+			// two UTF-16 units, against a limit of one): it becomes its
+			// own part, or the loop would never move on.
+			_, size := utf8.DecodeRuneInString(text)
+			window = text[:size]
+		}
 		at := cutPoint(window)
 		part := strings.TrimSpace(text[:at])
 		if part == "" { // only whitespace before the cut: cut hard
