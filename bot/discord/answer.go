@@ -21,7 +21,17 @@ const (
 	notAllowedText = "Du kannst mir hier leider keine Fragen stellen. (Sorry, you can't ask me questions here.)"
 	noDMsText      = "Direktnachrichten beantworte ich nicht – frag mich bitte im Server. (I don't answer DMs; please ask in the server.)"
 	feedbackThanks = "Danke für dein Feedback! (Thanks for the feedback!)"
+	tooBusyText    = "Gerade ist zu viel los – bitte frag in ein paar Minuten noch einmal. (Too busy right now – please ask again in a few minutes.)"
 )
+
+// maxQueueWait bounds how long a question waits for a free slot. Discord's
+// interaction token lasts 15 minutes; a slash command still waiting then
+// could not be answered at all, and would show "thinking…" until Discord
+// gives up on it. Saying so in time is better.
+const maxQueueWait = 10 * time.Minute
+
+// outcomeBusy is a question given up after waiting maxQueueWait.
+const outcomeBusy = "busy"
 
 // cooldownText says how long to wait, in seconds or, from 90 s on, in
 // whole minutes (rounded up: asking again at the time named must work).
@@ -163,10 +173,17 @@ func (b *Bot) answer(ctx context.Context, t target, kind string, cmd command.Com
 		if err := t.first(ctx, busyText, nil); err != nil {
 			b.log.Warn("couldn't show the busy note", "err", err)
 		}
+		wait := time.NewTimer(b.queueWait)
+		defer wait.Stop()
 		select {
 		case b.sem <- struct{}{}:
 		case <-ctx.Done():
 			r := command.Reply{Command: cmd.Name, Text: restartingText, Ephemeral: true, Outcome: command.OutcomeError, Err: ctx.Err()}
+			b.finish(ctx, t, kind, r, start)
+			return
+		case <-wait.C:
+			b.log.Warn("gave up waiting for a free slot", "command", kind, "waited", b.queueWait, "max_concurrent", cap(b.sem))
+			r := command.Reply{Command: cmd.Name, Text: tooBusyText, Ephemeral: true, Outcome: outcomeBusy}
 			b.finish(ctx, t, kind, r, start)
 			return
 		}

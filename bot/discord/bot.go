@@ -64,6 +64,9 @@ type Bot struct {
 	metrics Metrics
 
 	sem chan struct{}
+	// queueWait is how long a question waits for a slot in sem
+	// (maxQueueWait; tests shorten it).
+	queueWait time.Duration
 	// work is the context answers run in: it outlives Run's context by up to
 	// ShutdownTimeout, so answers in flight can finish.
 	work       context.Context
@@ -137,7 +140,7 @@ func New(cfg Config, h *command.Handler) (*Bot, error) {
 	work, cancel := context.WithCancel(context.Background())
 	b := &Bot{
 		cfg: cfg, h: h, s: s, tr: tr, log: log, metrics: cfg.Metrics,
-		sem: make(chan struct{}, cfg.MaxConcurrent), work: work, cancelWork: cancel,
+		sem: make(chan struct{}, cfg.MaxConcurrent), queueWait: maxQueueWait, work: work, cancelWork: cancel,
 		lastAsk: map[string]time.Time{}, threads: newThreadMemory(1000),
 		parents: map[string]string{}, selfRoles: map[string]string{},
 	}

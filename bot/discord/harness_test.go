@@ -170,7 +170,9 @@ func newRig(t testing.TB, cfg Config, eng *fakeEngine, opts ...discordtest.Optio
 	return r
 }
 
-func startRig(t testing.TB, srv *discordtest.Server, cfg Config, eng *fakeEngine) *rig {
+// startRig starts a bot against srv; tune, if given, adjusts the Bot before
+// it runs (for internals such as queueWait that no setting reaches).
+func startRig(t testing.TB, srv *discordtest.Server, cfg Config, eng *fakeEngine, tune ...func(*Bot)) *rig {
 	t.Helper()
 	if eng == nil {
 		eng = &fakeEngine{}
@@ -190,6 +192,9 @@ func startRig(t testing.TB, srv *discordtest.Server, cfg Config, eng *fakeEngine
 	b, err := New(cfg, h)
 	if err != nil {
 		t.Fatalf("New: %v", err)
+	}
+	for _, f := range tune {
+		f(b)
 	}
 	r.bot = b
 	// Readiness changes wake waiters like metrics do.

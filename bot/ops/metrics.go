@@ -39,7 +39,7 @@ func NewMetrics() *Metrics {
 		reg: prometheus.NewRegistry(),
 		questions: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "leviathan_questions_total",
-			Help: "Questions handled, by command (ask, summary, quote, help, mention, followup) and outcome (ok, fallback, not_covered, rejected, cooldown, error).",
+			Help: "Questions handled, by command (ask, summary, quote, help, mention, followup) and outcome (ok, fallback, not_covered, rejected, cooldown, busy, error).",
 		}, []string{"command", "outcome"}),
 		answerSecs: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "leviathan_answer_seconds",
