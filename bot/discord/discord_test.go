@@ -606,15 +606,7 @@ func TestFeedbackButton(t *testing.T) {
 
 func TestConcurrencyCapMakesOthersWait(t *testing.T) {
 	t.Parallel()
-	release := make(chan struct{})
-	started := make(chan string, 2)
-	eng := &fakeEngine{ask: func(ctx context.Context, r bot.Request) (bot.Answer, error) {
-		started <- r.Question
-		if r.Question == "Erste" {
-			<-release
-		}
-		return citing("Antwort auf " + r.Question + " [1]."), nil
-	}}
+	eng, started, release := slowEngine("Erste")
 	r := newRig(t, Config{MaxConcurrent: 1}, eng)
 	first := r.ask("Erste", "1")
 	if q := <-started; q != "Erste" {
@@ -632,13 +624,7 @@ func TestConcurrencyCapMakesOthersWait(t *testing.T) {
 
 func TestShutdownFinishesAnswersInFlight(t *testing.T) {
 	t.Parallel()
-	release := make(chan struct{})
-	started := make(chan struct{}, 1)
-	eng := &fakeEngine{ask: func(ctx context.Context, r bot.Request) (bot.Answer, error) {
-		started <- struct{}{}
-		<-release
-		return citing("Fertig trotz Shutdown [1]."), nil
-	}}
+	eng, started, release := slowEngine("Langsame Frage")
 	r := newRig(t, Config{}, eng)
 	ref := r.ask("Langsame Frage", "")
 	<-started
@@ -652,7 +638,7 @@ func TestShutdownFinishesAnswersInFlight(t *testing.T) {
 	if err := r.stop(); err != nil {
 		t.Fatal(err)
 	}
-	if m := r.srv.Original(ref.Token); m == nil || !strings.Contains(m.Content, "Fertig trotz Shutdown") {
+	if m := r.srv.Original(ref.Token); m == nil || !strings.Contains(m.Content, "Antwort auf Langsame Frage") {
 		t.Errorf("answer in flight was not delivered: %+v", m)
 	}
 	// Run has closed the connection; the fake learns it from its read

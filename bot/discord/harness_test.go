@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -63,6 +64,30 @@ func (f *fakeEngine) Quote(ctx context.Context, topic string, n int) ([]bot.Quot
 }
 
 func (f *fakeEngine) Essay() *content.Essay { return content.Load() }
+
+// slowEngine answers like fakeEngine, but the questions named in slow wait
+// until release is closed. started receives each question as the engine
+// begins it, so a test knows an answer is in flight.
+func slowEngine(slow ...string) (eng *fakeEngine, started chan string, release chan struct{}) {
+	started, release = make(chan string, 8), make(chan struct{})
+	eng = &fakeEngine{ask: func(ctx context.Context, r bot.Request) (bot.Answer, error) {
+		started <- r.Question
+		if slices.Contains(slow, r.Question) {
+			<-release
+		}
+		return citing("Antwort auf " + r.Question + " [1]."), nil
+	}}
+	return eng, started, release
+}
+
+// The users of the fake guild, as message authors. Each call returns a new
+// value, so tests running in parallel share nothing.
+func alice() *discordgo.User {
+	return &discordgo.User{ID: discordtest.DefaultUserID, Username: "alice"}
+}
+func botUser() *discordgo.User {
+	return &discordgo.User{ID: discordtest.BotID, Username: discordtest.BotName, Bot: true}
+}
 
 func (f *fakeEngine) history(i int) []bot.Turn {
 	f.mu.Lock()

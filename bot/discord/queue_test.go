@@ -1,11 +1,9 @@
 package discord
 
 import (
-	"context"
 	"testing"
 	"time"
 
-	"github.com/leviathan-bot/leviathan/bot"
 	"github.com/leviathan-bot/leviathan/bot/discord/discordtest"
 )
 
@@ -14,15 +12,7 @@ import (
 // interaction token, and the answer in progress is not disturbed.
 func TestQueueWaitIsBounded(t *testing.T) {
 	t.Parallel()
-	release := make(chan struct{})
-	started := make(chan string, 2)
-	eng := &fakeEngine{ask: func(ctx context.Context, r bot.Request) (bot.Answer, error) {
-		started <- r.Question
-		if r.Question == "Erste" {
-			<-release
-		}
-		return citing("Antwort auf " + r.Question + " [1]."), nil
-	}}
+	eng, started, release := slowEngine("Erste")
 	srv := discordtest.New(t)
 	r := startRig(t, srv, Config{MaxConcurrent: 1}, eng, func(b *Bot) { b.queueWait = 50 * time.Millisecond })
 	r.wait("ready", func() bool { ok, _ := r.bot.Ready(); return ok })

@@ -57,53 +57,88 @@ func (r *rig) answerIn(channel, contains string) {
 	})
 }
 
+// In an old thread: what people said, the bot's answers (which carry the
+// 👍/👎 buttons) and the bot's notes (help, cooldown, restart: no buttons).
+func said(text string) *discordgo.Message { return &discordgo.Message{Author: alice(), Content: text} }
+func answered(text string) *discordgo.Message {
+	return &discordgo.Message{Author: botUser(), Content: text, Components: feedbackButtons("0123456789ab")}
+}
+func noted(text string) *discordgo.Message {
+	return &discordgo.Message{Author: botUser(), Content: text}
+}
+
 // TestThreadAdoptedAfterRestart: a deploy restarts the bot while people
 // talk in a thread it opened. The new run knows the thread is its own from
 // Discord's state, answers there without a mention, and reads the
-// conversation back (once) so follow-ups keep their context.
+// conversation back (once) so follow-ups keep their context: the question
+// the thread was opened on, then each answer with the message before it.
 func TestThreadAdoptedAfterRestart(t *testing.T) {
-	t.Parallel()
-	eng := &fakeEngine{}
-	r := newRig(t, Config{Threads: true, MessageContent: true}, eng)
-	botUser := &discordgo.User{ID: discordtest.BotID, Username: discordtest.BotName, Bot: true}
-	alice := &discordgo.User{ID: discordtest.DefaultUserID, Username: "alice"}
-	thread := r.oldThread(discordtest.BotID,
-		&discordgo.Message{Author: botUser, Content: "Ein Amt unter Musk [1].\n\n" + command.SourcesHeading + "\n[1] ¶4 …",
-			Components: feedbackButtons("0123456789ab")},
-		&discordgo.Message{Author: alice, Content: "und wer leitet es?"},
-		// An answer split into two messages, the sources and the buttons
-		// in the second.
-		&discordgo.Message{Author: botUser, Content: "Elon Musk [1]."},
-		&discordgo.Message{Author: botUser, Content: command.SourcesHeading + "\n[1] ¶4 …", Components: feedbackButtons("0123456789ac")},
-		// Another bot and a message without text are not part of the talk.
-		&discordgo.Message{Author: &discordgo.User{ID: "900000000000000077", Username: "other", Bot: true}, Content: "Ping!"},
-		&discordgo.Message{Author: alice},
-	)
-	r.srv.SendMessageCreate(discordtest.Message{ChannelID: thread, Content: "und seit wann?"})
-	r.answerIn(thread, "Antwort auf „und seit wann?“")
-	want := []bot.Turn{
-		{Question: "Was ist DOGE?", Answer: "Ein Amt unter Musk [1]."},
-		{Question: "und wer leitet es?", Answer: "Elon Musk [1]."},
+	slash := answered("Zusammenfassung des Essays [1].")
+	slash.Type = discordgo.MessageTypeChatInputCommand
+	rename := said("DOGE-Fragen")
+	rename.Type = discordgo.MessageTypeChannelNameChange
+	opened := bot.Turn{Question: "Was ist DOGE?", Answer: "Ein Amt unter Musk [1]."}
+	tests := []struct {
+		name string
+		msgs []*discordgo.Message
+		want []bot.Turn
+	}{
+		{"an answer split in two, the sources and buttons in its second part; other bots and empty messages skipped",
+			[]*discordgo.Message{
+				answered("Ein Amt unter Musk [1].\n\n" + command.SourcesHeading + "\n[1] ¶4 …"),
+				said("und wer leitet es?"),
+				noted("Elon Musk [1]."), // the first part carries no buttons
+				answered(command.SourcesHeading + "\n[1] ¶4 …"),
+				{Author: &discordgo.User{ID: "900000000000000077", Username: "other", Bot: true}, Content: "Ping!"},
+				{Author: alice()},
+			},
+			[]bot.Turn{opened, {Question: "und wer leitet es?", Answer: "Elon Musk [1]."}}},
+		// A thread the bot follows in one run never remembers its notes;
+		// read back, they must not become turns either.
+		{"the bot's notes are no answers",
+			[]*discordgo.Message{
+				answered("Ein Amt unter Musk [1]."),
+				said("<@" + discordtest.BotID + ">"), noted(command.HelpReply().Body()),
+				said("und wer leitet es?"), noted(cooldownText(30 * time.Second)),
+				said("und wer leitet es?"), noted(restartingText),
+				said("und wer leitet es denn?"), answered("Elon Musk [1]."),
+			},
+			[]bot.Turn{opened, {Question: "und wer leitet es denn?", Answer: "Elon Musk [1]."}}},
+		// A slash command's answer in the thread answers no message of it,
+		// and a rename (the new name as content) is no question.
+		{"other message types are skipped",
+			[]*discordgo.Message{answered("Ein Amt unter Musk [1]."), slash, said("und wer leitet es?"), rename, answered("Elon Musk [1].")},
+			[]bot.Turn{opened, {Question: "und wer leitet es?", Answer: "Elon Musk [1]."}}},
 	}
-	if h := eng.history(0); !slices.Equal(h, want) {
-		t.Errorf("history = %q, want %q", h, want)
-	}
-	// The next follow-up builds on what the bot now remembers; the thread
-	// is not read again.
-	r.srv.SendMessageCreate(discordtest.Message{ChannelID: thread, Content: "und warum?"})
-	r.answerIn(thread, "Antwort auf „und warum?“")
-	want = append(want, bot.Turn{Question: "und seit wann?", Answer: "Antwort auf „und seit wann?“ [1]."})
-	if h := eng.history(1); !slices.Equal(h, want) {
-		t.Errorf("second history = %q, want %q", h, want)
-	}
-	reads := 0
-	for _, req := range r.srv.Requests() {
-		if req.Method == "GET" && req.Path == "/channels/"+thread+"/messages" {
-			reads++
-		}
-	}
-	if reads != 1 {
-		t.Errorf("the thread's history was read %d times, want once", reads)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			eng := &fakeEngine{}
+			r := newRig(t, Config{Threads: true, MessageContent: true}, eng)
+			thread := r.oldThread(discordtest.BotID, tc.msgs...)
+			r.srv.SendMessageCreate(discordtest.Message{ChannelID: thread, Content: "und seit wann?"})
+			r.answerIn(thread, "Antwort auf „und seit wann?“")
+			if h := eng.history(0); !slices.Equal(h, tc.want) {
+				t.Errorf("history = %q,\nwant %q", h, tc.want)
+			}
+			// The next follow-up builds on what the bot now remembers;
+			// the thread is not read again.
+			r.srv.SendMessageCreate(discordtest.Message{ChannelID: thread, Content: "und warum?"})
+			r.answerIn(thread, "Antwort auf „und warum?“")
+			want := append(slices.Clone(tc.want), bot.Turn{Question: "und seit wann?", Answer: "Antwort auf „und seit wann?“ [1]."})
+			if h := eng.history(1); !slices.Equal(h, want) {
+				t.Errorf("second history = %q,\nwant %q", h, want)
+			}
+			reads := 0
+			for _, req := range r.srv.Requests() {
+				if req.Method == "GET" && req.Path == "/channels/"+thread+"/messages" {
+					reads++
+				}
+			}
+			if reads != 1 {
+				t.Errorf("the thread's history was read %d times, want once", reads)
+			}
+		})
 	}
 }
 

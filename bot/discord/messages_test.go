@@ -31,13 +31,11 @@ func TestSystemMessagesAreNotQuestions(t *testing.T) {
 	t.Parallel()
 	eng := &fakeEngine{}
 	r := newRig(t, Config{Threads: true, MessageContent: true}, eng)
-	alice := &discordgo.User{ID: discordtest.DefaultUserID, Username: "alice"}
-	botUser := &discordgo.User{ID: discordtest.BotID, Username: discordtest.BotName, Bot: true}
 	g := discordtest.DefaultGuildID
 
 	own := r.oldThread(discordtest.BotID)
 	r.bot.onMessage(r.bot.s, &discordgo.MessageCreate{Message: &discordgo.Message{
-		ID: "700000000000000001", ChannelID: own, GuildID: g, Author: alice, Member: &discordgo.Member{},
+		ID: "700000000000000001", ChannelID: own, GuildID: g, Author: alice(), Member: &discordgo.Member{},
 		Type: discordgo.MessageTypeChannelNameChange, Content: "DOGE und Musk",
 	}})
 	if p := r.botPosts(own); len(p) != 0 {
@@ -46,8 +44,8 @@ func TestSystemMessagesAreNotQuestions(t *testing.T) {
 
 	others := r.oldThread(discordtest.DefaultUserID)
 	r.bot.onMessage(r.bot.s, &discordgo.MessageCreate{Message: &discordgo.Message{
-		ID: "700000000000000002", ChannelID: others, GuildID: g, Author: alice, Member: &discordgo.Member{},
-		Type: discordgo.MessageTypeRecipientAdd, Mentions: []*discordgo.User{botUser},
+		ID: "700000000000000002", ChannelID: others, GuildID: g, Author: alice(), Member: &discordgo.Member{},
+		Type: discordgo.MessageTypeRecipientAdd, Mentions: []*discordgo.User{botUser()},
 	}})
 	if p := r.botPosts(others); len(p) != 0 {
 		t.Errorf("the bot answered being added to a thread: %q", p)
