@@ -1,14 +1,9 @@
-// Package bot is Leviathan's answering engine: it takes a question (and the
-// earlier turns of a conversation), retrieves passages of the essay, and
-// answers with citations that point to exactly those passages.
+// Package bot holds what Leviathan's talking parts share: the request and
+// answer types that pass between the front ends (bot/discord, bot/console,
+// bot/command) and the answering engine (bot/answer), and the LLM interface
+// the engine talks to (implemented in bot/llm).
 //
-// Without a language model the answers are extractive: sentences quoted from
-// the essay, each cited. With one (any OpenAI-compatible backend, through the
-// LLM interface declared here and implemented in bot/llm) the answer is prose
-// grounded in the numbered passages; its citations are checked, and any
-// failure of the backend falls back to the extractive answer with a notice.
-//
-// The front ends live in subpackages and share this engine: bot/discord (the
-// Discord adapter) and bot/console (the local console). The engine knows
-// nothing of them.
+// It is deliberately small and imports nothing heavy, so that a front end
+// depends on the engine's types without linking the vector store, the model
+// client or the text analysis.
 package bot

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/leviathan-bot/leviathan/bot"
+	"github.com/leviathan-bot/leviathan/bot/answer"
 	"github.com/leviathan-bot/leviathan/content"
 )
 
@@ -21,7 +22,7 @@ type Engine interface {
 	Essay() *content.Essay
 }
 
-var _ Engine = (*bot.Engine)(nil)
+var _ Engine = (*answer.Engine)(nil)
 
 // Outcomes of a request, as metrics count them.
 const (

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/leviathan-bot/leviathan/bot"
+	"github.com/leviathan-bot/leviathan/bot/answer"
 	"github.com/leviathan-bot/leviathan/content"
 )
 
@@ -59,7 +60,7 @@ func (m *Main) runAsk(ctx context.Context, args []string) int {
 	if asJSON {
 		return m.printJSON("ask", a)
 	}
-	m.printAnswer(a, streamed, bot.IsGerman(a.Question))
+	m.printAnswer(a, streamed, answer.IsGerman(a.Question))
 	return exitOK
 }
 

@@ -8,7 +8,7 @@ import (
 	"log/slog"
 	"strings"
 
-	"github.com/leviathan-bot/leviathan/bot"
+	"github.com/leviathan-bot/leviathan/bot/answer"
 	"github.com/leviathan-bot/leviathan/content"
 	"github.com/leviathan-bot/leviathan/retrieval"
 )
@@ -85,11 +85,11 @@ type hooks struct {
 }
 
 // openEngine builds the store and the engine from the configuration.
-func openEngine(ctx context.Context, cfg Config, log *slog.Logger, rebuild bool) (*bot.Engine, *retrieval.Index, error) {
+func openEngine(ctx context.Context, cfg Config, log *slog.Logger, rebuild bool) (*answer.Engine, *retrieval.Index, error) {
 	return openEngineWith(ctx, cfg, log, rebuild, hooks{})
 }
 
-func openEngineWith(ctx context.Context, cfg Config, log *slog.Logger, rebuild bool, h hooks) (*bot.Engine, *retrieval.Index, error) {
+func openEngineWith(ctx context.Context, cfg Config, log *slog.Logger, rebuild bool, h hooks) (*answer.Engine, *retrieval.Index, error) {
 	essay := content.Load()
 	llm, emb, err := newBackend(cfg, log, h)
 	if err != nil {
@@ -102,7 +102,7 @@ func openEngineWith(ctx context.Context, cfg Config, log *slog.Logger, rebuild b
 	if err != nil {
 		return nil, nil, fmt.Errorf("couldn't open the passage store in %s: %w", cfg.DataDir, err)
 	}
-	eng, err := bot.New(bot.Config{Essay: essay, Retriever: ix, LLM: llm, Logger: log, NoTranslate: !cfg.Translate})
+	eng, err := answer.New(answer.Config{Essay: essay, Retriever: ix, LLM: llm, Logger: log, NoTranslate: !cfg.Translate})
 	if err != nil {
 		return nil, nil, err
 	}

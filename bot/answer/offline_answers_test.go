@@ -1,9 +1,10 @@
-package bot
+package answer
 
 import (
 	"strings"
 	"testing"
 
+	"github.com/leviathan-bot/leviathan/bot"
 	"github.com/leviathan-bot/leviathan/content"
 	"github.com/leviathan-bot/leviathan/retrieval"
 )
@@ -25,7 +26,7 @@ func TestOfflineAnswersOnEvaluationSet(t *testing.T) {
 	e, _ := New(Config{Essay: essay, Retriever: ix})
 	answered := 0
 	for _, q := range eval.Questions {
-		a, err := e.Ask(t.Context(), Request{Question: q.Q})
+		a, err := e.Ask(t.Context(), bot.Request{Question: q.Q})
 		if err != nil {
 			t.Fatalf("%q: %v", q.Q, err)
 		}
@@ -37,7 +38,7 @@ func TestOfflineAnswersOnEvaluationSet(t *testing.T) {
 	}
 	t.Logf("answered %d of %d on-topic questions offline", answered, len(eval.Questions))
 	for _, q := range eval.Offtopic {
-		a, err := e.Ask(t.Context(), Request{Question: q.Q})
+		a, err := e.Ask(t.Context(), bot.Request{Question: q.Q})
 		if err != nil {
 			t.Fatalf("%q: %v", q.Q, err)
 		}
@@ -47,7 +48,7 @@ func TestOfflineAnswersOnEvaluationSet(t *testing.T) {
 	}
 	// The colophon is reached in English only through "published" /
 	// "erschien", a pair the sentence scorer does not know.
-	a, err := e.Ask(t.Context(), Request{Question: "Where was the essay originally published?"})
+	a, err := e.Ask(t.Context(), bot.Request{Question: "Where was the essay originally published?"})
 	if err != nil || len(a.Citations) == 0 || a.Citations[0].Label != "Kolophon" {
 		t.Errorf("publication question: %+v, %v; want the colophon cited", a.Citations, err)
 	}
@@ -62,7 +63,7 @@ func TestConsecutiveSentencesShareACitation(t *testing.T) {
 		t.Fatal(err)
 	}
 	e, _ := New(Config{Essay: essay, Retriever: ix})
-	a, err := e.Ask(t.Context(), Request{Question: "Was ist DOGE?"})
+	a, err := e.Ask(t.Context(), bot.Request{Question: "Was ist DOGE?"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +98,7 @@ func TestRelevantPassageBelowTheTopIsKept(t *testing.T) {
 	if rank < e.topK {
 		t.Logf("¶3 ranks %d now, within the top %d: this test no longer shows the cut-off", rank+1, e.topK)
 	}
-	a, err := e.Ask(t.Context(), Request{Question: q})
+	a, err := e.Ask(t.Context(), bot.Request{Question: q})
 	if err != nil {
 		t.Fatal(err)
 	}

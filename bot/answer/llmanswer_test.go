@@ -1,4 +1,4 @@
-package bot_test
+package answer_test
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 
 	"github.com/leviathan-bot/leviathan/bot"
+	"github.com/leviathan-bot/leviathan/bot/answer"
 	"github.com/leviathan-bot/leviathan/bot/llm"
 	"github.com/leviathan-bot/leviathan/bot/llm/llmtest"
 	"github.com/leviathan-bot/leviathan/bot/nettest"
@@ -63,9 +64,9 @@ func (r *wordRetriever) searches() [][]string {
 type setup struct {
 	fake *llmtest.Server
 	ret  *wordRetriever
-	eng  *bot.Engine
+	eng  *answer.Engine
 	// plain is the same engine without a model: what a fallback must give.
-	plain *bot.Engine
+	plain *answer.Engine
 	logs  *bytes.Buffer
 }
 
@@ -85,10 +86,10 @@ func newSetup(t *testing.T, cfg llm.Config) *setup {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.eng, err = bot.New(bot.Config{Essay: content.Load(), Retriever: s.ret, LLM: c, Logger: log}); err != nil {
+	if s.eng, err = answer.New(answer.Config{Essay: content.Load(), Retriever: s.ret, LLM: c, Logger: log}); err != nil {
 		t.Fatal(err)
 	}
-	if s.plain, err = bot.New(bot.Config{Essay: content.Load(), Retriever: s.ret}); err != nil {
+	if s.plain, err = answer.New(answer.Config{Essay: content.Load(), Retriever: s.ret}); err != nil {
 		t.Fatal(err)
 	}
 	return s
@@ -402,7 +403,7 @@ func TestAskLLMTranslationFailureSearchesWithTheQuestion(t *testing.T) {
 func TestAskLLMNoTranslate(t *testing.T) {
 	s := newSetup(t, llm.Config{})
 	c, _ := llm.New(llm.Config{BaseURL: s.fake.BaseURL(), Model: "m"})
-	eng, _ := bot.New(bot.Config{Essay: content.Load(), Retriever: s.ret, LLM: c, NoTranslate: true})
+	eng, _ := answer.New(answer.Config{Essay: content.Load(), Retriever: s.ret, LLM: c, NoTranslate: true})
 	if _, err := eng.Ask(t.Context(), bot.Request{Question: "What does the author mean by technofeudalism?"}); err != nil {
 		t.Fatal(err)
 	}
@@ -489,7 +490,7 @@ func newOfflineSetup(t *testing.T) *setup {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(&syncWriter{w: s.logs}, nil))
-	if s.eng, err = bot.New(bot.Config{Essay: content.Load(), Retriever: ix, LLM: c, Logger: log}); err != nil {
+	if s.eng, err = answer.New(answer.Config{Essay: content.Load(), Retriever: ix, LLM: c, Logger: log}); err != nil {
 		t.Fatal(err)
 	}
 	return s
@@ -537,7 +538,7 @@ func TestAskLLMOffTopicCognateIsNotAnswered(t *testing.T) {
 // The gate must not turn away real questions: every evaluation question,
 // German as is and English with its German rewrite, reaches the model.
 func TestAskLLMOnTopicQuestionsReachTheModel(t *testing.T) {
-	eval := bot.LoadEvalSet(t)
+	eval := answer.LoadEvalSet(t)
 	s := newOfflineSetup(t)
 	s.fake.Respond = translateOr(eval.Translations, "Eine Antwort [1].")
 	for _, q := range eval.Questions {

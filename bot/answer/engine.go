@@ -1,4 +1,4 @@
-package bot
+package answer
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/leviathan-bot/leviathan/bot"
 	"github.com/leviathan-bot/leviathan/content"
 	"github.com/leviathan-bot/leviathan/retrieval"
 )
@@ -21,108 +22,12 @@ type Retriever interface {
 
 var _ Retriever = (*retrieval.Index)(nil)
 
-// Message is one chat message sent to a language model.
-type Message struct {
-	Role    string // "system", "user" or "assistant"
-	Content string
-}
-
-// Usage counts the tokens of one or more model calls.
-type Usage struct {
-	PromptTokens     int `json:"prompt_tokens"`
-	CompletionTokens int `json:"completion_tokens"`
-	TotalTokens      int `json:"total_tokens"`
-}
-
-// Completion is what a model answered.
-type Completion struct {
-	Text  string
-	Usage Usage
-}
-
-// LLM is the language model the engine talks to. bot/llm implements it over
-// any OpenAI-compatible backend; tests pass fakes.
-type LLM interface {
-	// Complete returns the whole answer at once.
-	Complete(ctx context.Context, msgs []Message) (Completion, error)
-	// Stream calls onDelta with each piece of text as it arrives and returns
-	// the whole answer at the end. An error after some deltas means the
-	// stream was cut.
-	Stream(ctx context.Context, msgs []Message, onDelta func(delta string)) (Completion, error)
-}
-
-// Mode says how an answer was made.
-type Mode string
-
-// The modes of an answer.
-const (
-	ModeExtractive Mode = "extractive"
-	ModeLLM        Mode = "llm"
-)
-
-// Turn is an earlier question and its answer in a conversation.
-type Turn struct {
-	Question string
-	Answer   string
-}
-
-// Request is a question to the engine.
-type Request struct {
-	Question string
-	// History holds the earlier turns, oldest first, so that follow-ups
-	// ("und was meint er damit?") can be understood.
-	History []Turn
-	// OnText, if set, is called with the answer text so far each time it
-	// grows (LLM streaming), so front ends can show it as it is written.
-	// The text passed may still contain unchecked citations; the returned
-	// Answer is the final, checked one.
-	OnText func(textSoFar string)
-}
-
-// Citation maps an [n] in an answer to the passage it points to.
-type Citation struct {
-	N       int          `json:"n"`
-	ID      string       `json:"id"`
-	Label   string       `json:"label"`
-	Section string       `json:"section"`
-	Kind    content.Kind `json:"kind"`
-	Text    string       `json:"text"`
-}
-
-// Answer is the engine's reply to a Request.
-type Answer struct {
-	Question string `json:"question"`
-	Text     string `json:"answer"`
-	Mode     Mode   `json:"mode"`
-	// Citations lists exactly the passages Text cites, by number. Empty
-	// (not nil) when the essay does not cover the question.
-	Citations []Citation `json:"citations"`
-	// Covered is false when nothing in the essay is relevant to the question.
-	Covered bool `json:"-"`
-	// Notice is a one-line remark for the user: the question was cut, the
-	// language model failed and this answer is extractive, and the like.
-	Notice string `json:"notice,omitempty"`
-	// Fallback names why an LLM answer fell back to extractive ("timeout",
-	// "server_error", "empty_answer", ...); empty otherwise. For logs and
-	// metrics.
-	Fallback string `json:"-"`
-	Usage    *Usage `json:"usage,omitempty"`
-}
-
-// Quote is a verbatim piece of the essay.
-type Quote struct {
-	Passage content.Passage
-	// Text is the whole passage or a verbatim sentence of it.
-	Text  string
-	Score float64
-}
-
 // Config configures an Engine.
 type Config struct {
 	Essay     *content.Essay
 	Retriever Retriever
 	// LLM is optional: nil means extractive answers only.
-	LLM    LLM
+	LLM    bot.LLM
 	Logger *slog.Logger
 	// TopK is how many passages are retrieved for a question (default 5).
 	TopK int
@@ -136,7 +41,7 @@ type Config struct {
 type Engine struct {
 	essay       *content.Essay
 	retriever   Retriever
-	llm         LLM
+	llm         bot.LLM
 	log         *slog.Logger
 	topK        int
 	noTranslate bool
@@ -183,17 +88,17 @@ func (e *Engine) Search(ctx context.Context, query string, k int) ([]retrieval.H
 // is an error the front end shows as a usage message; everything after that
 // — an unreachable model, a cut stream, a model citing passages it was not
 // given — still yields an answer, extractive if need be, with a Notice.
-func (e *Engine) Ask(ctx context.Context, req Request) (Answer, error) {
+func (e *Engine) Ask(ctx context.Context, req bot.Request) (bot.Answer, error) {
 	q, notice, err := CleanQuestion(req.Question)
 	if err != nil {
-		return Answer{}, err
+		return bot.Answer{}, err
 	}
 	r, err := e.retrieveFor(ctx, q, req.History)
 	if err != nil {
-		return Answer{}, fmt.Errorf("couldn't search the essay: %w", err)
+		return bot.Answer{}, fmt.Errorf("couldn't search the essay: %w", err)
 	}
 	hits := r.hits
-	var a Answer
+	var a bot.Answer
 	switch {
 	case !anyRelevant(hits):
 		a = e.notCovered(q)
@@ -219,7 +124,7 @@ func (e *Engine) Ask(ctx context.Context, req Request) (Answer, error) {
 	// The rewrite for retrieval is part of what this answer cost.
 	a.Usage = addUsage(a.Usage, r.usage)
 	if a.Citations == nil {
-		a.Citations = []Citation{}
+		a.Citations = []bot.Citation{}
 	}
 	if notice != "" {
 		a.Notice = joinNotices(notice, a.Notice)
@@ -228,14 +133,14 @@ func (e *Engine) Ask(ctx context.Context, req Request) (Answer, error) {
 }
 
 // addUsage adds u to *sum; nil stands for nothing used.
-func addUsage(sum *Usage, u Usage) *Usage {
-	if u == (Usage{}) {
+func addUsage(sum *bot.Usage, u bot.Usage) *bot.Usage {
+	if u == (bot.Usage{}) {
 		return sum
 	}
 	if sum == nil {
 		return &u
 	}
-	return &Usage{
+	return &bot.Usage{
 		PromptTokens:     sum.PromptTokens + u.PromptTokens,
 		CompletionTokens: sum.CompletionTokens + u.CompletionTokens,
 		TotalTokens:      sum.TotalTokens + u.TotalTokens,
@@ -260,14 +165,6 @@ func joinNotices(a, b string) string {
 	}
 	return a + " " + b
 }
-
-// InputError is bad user input. Its message is meant for the user: it says
-// what is wrong and what to do, and front ends show it as it is (a usage
-// error on the command line, an ephemeral reply on Discord). Any other error
-// is internal and reaches users only as a short apology.
-type InputError struct{ Msg string }
-
-func (e *InputError) Error() string { return e.Msg }
 
 // backRefs are words that point back into a conversation: pronouns and
 // adverbs that mean nothing without the previous turn.

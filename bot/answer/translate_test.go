@@ -1,4 +1,4 @@
-package bot
+package answer
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/leviathan-bot/leviathan/bot"
 	"github.com/leviathan-bot/leviathan/content"
 	"github.com/leviathan-bot/leviathan/retrieval"
 )
@@ -17,14 +18,14 @@ type tableLLM struct {
 	asked []string
 }
 
-func (l *tableLLM) Complete(ctx context.Context, msgs []Message) (Completion, error) {
+func (l *tableLLM) Complete(ctx context.Context, msgs []bot.Message) (bot.Completion, error) {
 	u := msgs[len(msgs)-1].Content
 	q := strings.TrimSuffix(strings.TrimPrefix(u[strings.LastIndex(u, "<question>"):], "<question>"), "</question>")
 	l.asked = append(l.asked, q)
-	return Completion{Text: l.table[q]}, nil
+	return bot.Completion{Text: l.table[q]}, nil
 }
 
-func (l *tableLLM) Stream(ctx context.Context, msgs []Message, onDelta func(string)) (Completion, error) {
+func (l *tableLLM) Stream(ctx context.Context, msgs []bot.Message, onDelta func(string)) (bot.Completion, error) {
 	return l.Complete(ctx, msgs)
 }
 

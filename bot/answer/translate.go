@@ -1,7 +1,8 @@
-package bot
+package answer
 
 import (
 	"context"
+	"github.com/leviathan-bot/leviathan/bot"
 	"log/slog"
 	"strings"
 	"time"
@@ -28,7 +29,7 @@ const maxTranslation = 300
 // when the rewrite failed; the caller then searches with q alone. The
 // tokens it cost are returned either way, so that they count in the
 // answer's usage.
-func (e *Engine) translateQuery(ctx context.Context, q, prev string) (string, Usage) {
+func (e *Engine) translateQuery(ctx context.Context, q, prev string) (string, bot.Usage) {
 	var b strings.Builder
 	if prev != "" {
 		b.WriteString("<earlier>" + escapeData(truncate(prev, maxHistoryQ)) + "</earlier>\n")
@@ -37,7 +38,7 @@ func (e *Engine) translateQuery(ctx context.Context, q, prev string) (string, Us
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(ctx, translateTimeout)
 	defer cancel()
-	c, err := e.llm.Complete(ctx, []Message{{Role: "system", Content: translatePrompt}, {Role: "user", Content: b.String()}})
+	c, err := e.llm.Complete(ctx, []bot.Message{{Role: "system", Content: translatePrompt}, {Role: "user", Content: b.String()}})
 	if err != nil {
 		e.log.WarnContext(ctx, "query translation failed; searching with the question alone",
 			slog.String("reason", fallbackReason(err)), slog.Any("err", err))

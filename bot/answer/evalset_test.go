@@ -1,4 +1,4 @@
-package bot
+package answer
 
 import (
 	"encoding/json"
@@ -14,7 +14,7 @@ type EvalQuestion struct {
 	Labels []string `json:"labels"`
 }
 
-// EvalSet is the retrieval evaluation set (../retrieval/testdata/eval.json)
+// EvalSet is the retrieval evaluation set (../../retrieval/testdata/eval.json)
 // with hand-written German rewrites of its English questions
 // (testdata/translations.json), which stand in for a model's translation.
 // It is exported (from a test file) so the bot_test files share the loader.
@@ -29,7 +29,7 @@ func LoadEvalSet(t testing.TB) EvalSet {
 	t.Helper()
 	var set EvalSet
 	var tr struct{ Translations map[string]string }
-	for path, v := range map[string]any{"../retrieval/testdata/eval.json": &set, "testdata/translations.json": &tr} {
+	for path, v := range map[string]any{"../../retrieval/testdata/eval.json": &set, "testdata/translations.json": &tr} {
 		b, err := os.ReadFile(path)
 		if err != nil {
 			t.Fatal(err)

@@ -1,9 +1,10 @@
-package bot
+package answer
 
 import (
 	"fmt"
 	"strings"
 
+	"github.com/leviathan-bot/leviathan/bot"
 	"github.com/leviathan-bot/leviathan/content"
 )
 
@@ -64,23 +65,23 @@ func sectionName(s string) string {
 
 // answerMessages builds the chat for a question: the system prompt, the
 // last few turns, and the passages with the question.
-func answerMessages(q string, history []Turn, ps []content.Passage) []Message {
-	msgs := []Message{{Role: "system", Content: systemPrompt}}
+func answerMessages(q string, history []bot.Turn, ps []content.Passage) []bot.Message {
+	msgs := []bot.Message{{Role: "system", Content: systemPrompt}}
 	for _, t := range lastTurns(history) {
 		msgs = append(msgs,
-			Message{Role: "user", Content: "<question>" + escapeData(truncate(t.Question, maxHistoryQ)) + "</question>"},
-			Message{Role: "assistant", Content: escapeData(truncate(t.Answer, maxHistoryAnswer))})
+			bot.Message{Role: "user", Content: "<question>" + escapeData(truncate(t.Question, maxHistoryQ)) + "</question>"},
+			bot.Message{Role: "assistant", Content: escapeData(truncate(t.Answer, maxHistoryAnswer))})
 	}
 	var b strings.Builder
 	writePassages(&b, ps)
 	b.WriteString("<question>")
 	b.WriteString(escapeData(q))
 	b.WriteString("</question>")
-	msgs = append(msgs, Message{Role: "user", Content: b.String()})
+	msgs = append(msgs, bot.Message{Role: "user", Content: b.String()})
 	return msgs
 }
 
-func summaryMessages(heading string, ps []content.Passage) []Message {
+func summaryMessages(heading string, ps []content.Passage) []bot.Message {
 	var b strings.Builder
 	if heading == "" {
 		b.WriteString("Summarize the whole essay.\n")
@@ -88,10 +89,10 @@ func summaryMessages(heading string, ps []content.Passage) []Message {
 		fmt.Fprintf(&b, "Summarize the section %q.\n", escapeAttr(heading))
 	}
 	writePassages(&b, ps)
-	return []Message{{Role: "system", Content: summaryPrompt}, {Role: "user", Content: b.String()}}
+	return []bot.Message{{Role: "system", Content: summaryPrompt}, {Role: "user", Content: b.String()}}
 }
 
-func lastTurns(h []Turn) []Turn {
+func lastTurns(h []bot.Turn) []bot.Turn {
 	if len(h) > maxHistoryTurns {
 		return h[len(h)-maxHistoryTurns:]
 	}

@@ -1,9 +1,10 @@
-package bot
+package answer
 
 import (
 	"context"
 	"fmt"
 
+	"github.com/leviathan-bot/leviathan/bot"
 	"github.com/leviathan-bot/leviathan/retrieval"
 )
 
@@ -11,7 +12,7 @@ import (
 // a model a non-German question is also searched as its German rewrite; in
 // a conversation the previous question is searched too, so that a
 // follow-up ("und was meint er damit?") finds what it refers to.
-func (e *Engine) retrieve(ctx context.Context, q string, history []Turn) ([]retrieval.Hit, error) {
+func (e *Engine) retrieve(ctx context.Context, q string, history []bot.Turn) ([]retrieval.Hit, error) {
 	r, err := e.retrieveFor(ctx, q, history)
 	return r.hits, err
 }
@@ -23,10 +24,10 @@ type retrieved struct {
 	// when there is none (German question, no model, or it failed).
 	german string
 	// usage counts the tokens the rewrite cost.
-	usage Usage
+	usage bot.Usage
 }
 
-func (e *Engine) retrieveFor(ctx context.Context, q string, history []Turn) (retrieved, error) {
+func (e *Engine) retrieveFor(ctx context.Context, q string, history []bot.Turn) (retrieved, error) {
 	var r retrieved
 	queries := []string{q}
 	prev := ""
@@ -84,7 +85,7 @@ func (e *Engine) retrieveFor(ctx context.Context, q string, history []Turn) (ret
 // as cognates, which is how "the capital of Australia" finds "Kapital". An
 // English question without a rewrite is left to retrieval, whose bilingual
 // vocabulary has already judged it.
-func (e *Engine) grounded(q string, r retrieved, history []Turn) bool {
+func (e *Engine) grounded(q string, r retrieved, history []bot.Turn) bool {
 	german := isGerman(q)
 	if r.german == "" && !german {
 		return true

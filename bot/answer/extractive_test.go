@@ -1,4 +1,4 @@
-package bot
+package answer
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/leviathan-bot/leviathan/bot"
 	"github.com/leviathan-bot/leviathan/content"
 	"github.com/leviathan-bot/leviathan/retrieval"
 )
@@ -28,10 +29,10 @@ var citeRe = regexp.MustCompile(` \[(\d+)\]`)
 // has a citation, every citation is cited, numbers run 1..N in order of
 // first appearance, and the text before each [n] is a verbatim sentence of
 // the passage it cites.
-func checkCited(t *testing.T, a Answer) {
+func checkCited(t *testing.T, a bot.Answer) {
 	t.Helper()
 	text := strings.TrimPrefix(a.Text, "From the essay (German original):\n")
-	byN := map[int]Citation{}
+	byN := map[int]bot.Citation{}
 	for i, c := range a.Citations {
 		if c.N != i+1 {
 			t.Errorf("citation %d has number %d", i, c.N)
@@ -99,11 +100,11 @@ func TestAskExtractive(t *testing.T) {
 	e := newTestEngine(t, newFakeRetriever())
 	for _, tt := range tests {
 		t.Run(tt.question, func(t *testing.T) {
-			a, err := e.Ask(context.Background(), Request{Question: tt.question})
+			a, err := e.Ask(context.Background(), bot.Request{Question: tt.question})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !a.Covered || a.Mode != ModeExtractive {
+			if !a.Covered || a.Mode != bot.ModeExtractive {
 				t.Fatalf("covered %v, mode %s: %q", a.Covered, a.Mode, a.Text)
 			}
 			checkCited(t, a)
@@ -129,7 +130,7 @@ func TestAskExtractive(t *testing.T) {
 
 func TestAskEssayOrder(t *testing.T) {
 	e := newTestEngine(t, newFakeRetriever())
-	a, err := e.Ask(context.Background(), Request{Question: "Welche Rolle spielt Musk?"})
+	a, err := e.Ask(context.Background(), bot.Request{Question: "Welche Rolle spielt Musk?"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +154,7 @@ func TestAskNotCovered(t *testing.T) {
 		{"Wie koche ich Spaghetti Carbonara?", "Dazu steht nichts"},
 		{"Who won the football world cup in 2014?", "doesn't cover"},
 	} {
-		a, err := e.Ask(context.Background(), Request{Question: tt.q})
+		a, err := e.Ask(context.Background(), bot.Request{Question: tt.q})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -168,16 +169,16 @@ func TestAskNotCovered(t *testing.T) {
 
 func TestAskBadInput(t *testing.T) {
 	e := newTestEngine(t, newFakeRetriever())
-	_, err := e.Ask(context.Background(), Request{Question: " \x00 "})
-	var ie *InputError
+	_, err := e.Ask(context.Background(), bot.Request{Question: " \x00 "})
+	var ie *bot.InputError
 	if !errors.As(err, &ie) {
 		t.Fatalf("err = %v, want *InputError", err)
 	}
-	a, err := e.Ask(context.Background(), Request{Question: "Technofeudalismus " + strings.Repeat("bla ", 3000)})
+	a, err := e.Ask(context.Background(), bot.Request{Question: "Technofeudalismus " + strings.Repeat("bla ", 3000)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.Notice == "" || len([]rune(a.Question)) > MaxQuestionRunes {
+	if a.Notice == "" || len([]rune(a.Question)) > bot.MaxQuestionRunes {
 		t.Errorf("long question: notice %q, question of %d runes", a.Notice, len([]rune(a.Question)))
 	}
 }
@@ -185,7 +186,7 @@ func TestAskBadInput(t *testing.T) {
 func TestAskRetrieverFails(t *testing.T) {
 	f := newFakeRetriever()
 	f.err = errors.New("disk on fire")
-	_, err := newTestEngine(t, f).Ask(context.Background(), Request{Question: "Was ist DOGE?"})
+	_, err := newTestEngine(t, f).Ask(context.Background(), bot.Request{Question: "Was ist DOGE?"})
 	if err == nil || !strings.Contains(err.Error(), "disk on fire") {
 		t.Fatalf("err = %v", err)
 	}

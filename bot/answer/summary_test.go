@@ -1,4 +1,4 @@
-package bot
+package answer
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/leviathan-bot/leviathan/bot"
 	"github.com/leviathan-bot/leviathan/content"
 )
 
@@ -59,7 +60,7 @@ func TestSummaryUnknownSection(t *testing.T) {
 	e := newTestEngine(t, newFakeRetriever())
 	for _, s := range []string{"Fußball", "Anmerkungen"} {
 		_, err := e.Summary(context.Background(), s, nil)
-		var ie *InputError
+		var ie *bot.InputError
 		if !errors.As(err, &ie) {
 			t.Fatalf("%s: err = %v, want *InputError", s, err)
 		}

@@ -1,7 +1,8 @@
-package bot
+package answer
 
 import (
 	"errors"
+	"github.com/leviathan-bot/leviathan/bot"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -31,7 +32,7 @@ func TestCleanQuestion(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			q, notice, err := CleanQuestion(tt.in)
 			if tt.wantErr {
-				var ie *InputError
+				var ie *bot.InputError
 				if !errors.As(err, &ie) {
 					t.Fatalf("CleanQuestion(%q) error = %v, want *InputError", tt.in, err)
 				}
@@ -53,8 +54,8 @@ func TestCleanQuestion(t *testing.T) {
 				t.Errorf("notice = %q, want one: %v", notice, tt.wantNotice)
 			}
 			if tt.wantNotice {
-				if n := utf8.RuneCountInString(q); n > MaxQuestionRunes || n < MaxQuestionRunes-40 {
-					t.Errorf("cut question has %d runes, want a little under %d", n, MaxQuestionRunes)
+				if n := utf8.RuneCountInString(q); n > bot.MaxQuestionRunes || n < bot.MaxQuestionRunes-40 {
+					t.Errorf("cut question has %d runes, want a little under %d", n, bot.MaxQuestionRunes)
 				}
 				if !strings.HasPrefix(tt.in, q) || tt.in[len(q)] != ' ' {
 					t.Errorf("question not cut at a word boundary: ...%q", q[len(q)-20:])
@@ -82,8 +83,8 @@ func TestCleanQuestionGiantWord(t *testing.T) {
 	if err != nil || notice == "" {
 		t.Fatalf("err %v, notice %q", err, notice)
 	}
-	if n := utf8.RuneCountInString(q); n != MaxQuestionRunes {
-		t.Errorf("a word longer than the limit is cut to %d runes, want %d", n, MaxQuestionRunes)
+	if n := utf8.RuneCountInString(q); n != bot.MaxQuestionRunes {
+		t.Errorf("a word longer than the limit is cut to %d runes, want %d", n, bot.MaxQuestionRunes)
 	}
 }
 

@@ -1,9 +1,10 @@
-package bot
+package answer
 
 import (
 	"context"
 	"testing"
 
+	"github.com/leviathan-bot/leviathan/bot"
 	"github.com/leviathan-bot/leviathan/content"
 	"github.com/leviathan-bot/leviathan/retrieval"
 )
@@ -32,7 +33,7 @@ func BenchmarkAskExtractive(b *testing.B) {
 		b.Fatal(err)
 	}
 	e := newTestEngine(b, ix)
-	req := Request{Question: "Was versteht der Autor unter Technofeudalismus?"}
+	req := bot.Request{Question: "Was versteht der Autor unter Technofeudalismus?"}
 	for b.Loop() {
 		if _, err := e.Ask(context.Background(), req); err != nil {
 			b.Fatal(err)

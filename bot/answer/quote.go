@@ -1,14 +1,12 @@
-package bot
+package answer
 
 import (
 	"context"
 	"fmt"
 
+	"github.com/leviathan-bot/leviathan/bot"
 	"github.com/leviathan-bot/leviathan/content"
 )
-
-// DefaultQuotes is how many quotes Quote returns when n is not positive.
-const DefaultQuotes = 3
 
 // A passage this short is quoted whole; from a longer one, only the
 // sentence that best matches the topic, which is what someone asking for a
@@ -19,20 +17,20 @@ const wholePassageRunes = 320
 // passage a label names ("¶12", "Fn1"). Quotes are never generated: the text
 // comes from the store. An unknown label is an *InputError; a topic that
 // nothing in the essay matches gives an empty list, not an error.
-func (e *Engine) Quote(ctx context.Context, topic string, n int) ([]Quote, error) {
+func (e *Engine) Quote(ctx context.Context, topic string, n int) ([]bot.Quote, error) {
 	t, _, err := CleanQuestion(topic)
 	if err != nil {
-		return nil, &InputError{Msg: "Name a topic or a passage label to quote, for example \"Technofeudalismus\" or \"¶7\"."}
+		return nil, &bot.InputError{Msg: "Name a topic or a passage label to quote, for example \"Technofeudalismus\" or \"¶7\"."}
 	}
 	if n <= 0 {
-		n = DefaultQuotes
+		n = bot.DefaultQuotes
 	}
 	if content.LooksLikeLabel(t) {
 		p, ok := e.essay.Lookup(t)
 		if !ok {
-			return nil, &InputError{Msg: fmt.Sprintf("There is no passage %q. Labels run %s; 'leviathan passages' lists them.", t, e.essay.LabelRange())}
+			return nil, &bot.InputError{Msg: fmt.Sprintf("There is no passage %q. Labels run %s; 'leviathan passages' lists them.", t, e.essay.LabelRange())}
 		}
-		return []Quote{{Passage: p, Text: p.Text, Score: 1}}, nil
+		return []bot.Quote{{Passage: p, Text: p.Text, Score: 1}}, nil
 	}
 	hits, err := e.retriever.Search(ctx, t, max(n, e.topK))
 	if err != nil {
@@ -40,7 +38,7 @@ func (e *Engine) Quote(ctx context.Context, topic string, n int) ([]Quote, error
 	}
 	ix := indexOf(e.essay)
 	qry := ix.query(t)
-	quotes := []Quote{}
+	quotes := []bot.Quote{}
 	for _, h := range hits {
 		if len(quotes) == n {
 			break
@@ -48,7 +46,7 @@ func (e *Engine) Quote(ctx context.Context, topic string, n int) ([]Quote, error
 		if !h.Relevant {
 			continue
 		}
-		q := Quote{Passage: h.Passage, Text: h.Passage.Text, Score: h.Score}
+		q := bot.Quote{Passage: h.Passage, Text: h.Passage.Text, Score: h.Score}
 		if len([]rune(h.Passage.Text)) > wholePassageRunes {
 			bestScore := 0.0
 			for _, s := range ix.sentences(h.Passage) {

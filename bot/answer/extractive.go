@@ -1,4 +1,4 @@
-package bot
+package answer
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/leviathan-bot/leviathan/bot"
 	"github.com/leviathan-bot/leviathan/content"
 	"github.com/leviathan-bot/leviathan/retrieval"
 )
@@ -22,12 +23,12 @@ const (
 // notCovered is the answer when nothing in the essay is relevant: it says
 // so plainly, in the question's language, and cites nothing, rather than
 // quoting the nearest noise.
-func (e *Engine) notCovered(q string) Answer {
+func (e *Engine) notCovered(q string) bot.Answer {
 	text := "Dazu steht nichts im Essay. Er handelt von Trump, Big Tech und dem „Technofeudalismus“ – frag mich etwas dazu, zum Beispiel: Was versteht der Autor unter Technofeudalismus?"
 	if !isGerman(q) {
 		text = "The essay doesn't cover that. It is about Trump, Big Tech and \"technofeudalism\" – ask me something about those, for example: what does the author mean by technofeudalism?"
 	}
-	return Answer{Mode: ModeExtractive, Text: text, Citations: []Citation{}}
+	return bot.Answer{Mode: bot.ModeExtractive, Text: text, Citations: []bot.Citation{}}
 }
 
 // A question that asks what something is or means is best answered by the
@@ -51,7 +52,7 @@ type candidate struct {
 
 // answerExtractive quotes the sentences of the top relevant passages that
 // best match the question, in essay order, each cited by passage.
-func (e *Engine) answerExtractive(q string, hits []retrieval.Hit) Answer {
+func (e *Engine) answerExtractive(q string, hits []retrieval.Hit) bot.Answer {
 	ix := indexOf(e.essay)
 	qry := ix.query(q)
 	definition := definitionQuestion.MatchString(q)
@@ -114,7 +115,7 @@ func (e *Engine) answerExtractive(q string, hits []retrieval.Hit) Answer {
 		}
 		fmt.Fprintf(&b, " [%d]", cites.number(c.Passage))
 	}
-	return Answer{Mode: ModeExtractive, Text: b.String(), Citations: cites.list, Covered: true}
+	return bot.Answer{Mode: bot.ModeExtractive, Text: b.String(), Citations: cites.list, Covered: true}
 }
 
 // pickSentences chooses two to four sentences: the best (which must score
@@ -181,10 +182,10 @@ func neighbour(cands []candidate, c candidate) (candidate, bool) {
 // citer numbers passages in the order an answer first cites them.
 type citer struct {
 	byID map[string]int
-	list []Citation
+	list []bot.Citation
 }
 
-func newCiter() *citer { return &citer{byID: map[string]int{}, list: []Citation{}} }
+func newCiter() *citer { return &citer{byID: map[string]int{}, list: []bot.Citation{}} }
 
 func (c *citer) number(p content.Passage) int {
 	if n, ok := c.byID[p.ID]; ok {
@@ -192,7 +193,7 @@ func (c *citer) number(p content.Passage) int {
 	}
 	n := len(c.list) + 1
 	c.byID[p.ID] = n
-	c.list = append(c.list, Citation{N: n, ID: p.ID, Label: p.Label, Section: p.Section, Kind: p.Kind, Text: p.Text})
+	c.list = append(c.list, bot.Citation{N: n, ID: p.ID, Label: p.Label, Section: p.Section, Kind: p.Kind, Text: p.Text})
 	return n
 }
 

@@ -1,17 +1,12 @@
-package bot
+package answer
 
 import (
 	"fmt"
+	"github.com/leviathan-bot/leviathan/bot"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 )
-
-// MaxQuestionRunes is the longest question the engine works with, in
-// characters (runes). Longer text is cut at a word boundary with a notice:
-// a question that long is almost always pasted text, and only its start is
-// a question; retrieval and prompts also stay bounded this way.
-const MaxQuestionRunes = 1000
 
 // CleanQuestion validates and normalizes user text before it reaches
 // retrieval or a model. Invalid UTF-8 bytes become spaces; line breaks,
@@ -23,7 +18,7 @@ const MaxQuestionRunes = 1000
 // the question's language.
 func CleanQuestion(s string) (q, notice string, err error) {
 	var b strings.Builder
-	b.Grow(min(len(s), 4*MaxQuestionRunes+8))
+	b.Grow(min(len(s), 4*bot.MaxQuestionRunes+8))
 	runes, words := 0, false
 	space := true // drops leading space and runs of space
 	truncated := false
@@ -45,7 +40,7 @@ func CleanQuestion(s string) (q, notice string, err error) {
 				space = true
 			}
 		} else {
-			if runes >= MaxQuestionRunes {
+			if runes >= bot.MaxQuestionRunes {
 				truncated = true
 				break
 			}
@@ -64,15 +59,15 @@ func CleanQuestion(s string) (q, notice string, err error) {
 	q = strings.TrimSpace(q)
 	switch {
 	case q == "":
-		return "", "", &InputError{Msg: "The question is empty: ask something about the essay, for example \"Was versteht der Autor unter Technofeudalismus?\""}
+		return "", "", &bot.InputError{Msg: "The question is empty: ask something about the essay, for example \"Was versteht der Autor unter Technofeudalismus?\""}
 	case !words:
-		return "", "", &InputError{Msg: "The question has no words in it: ask something about the essay, for example \"Was versteht der Autor unter Technofeudalismus?\""}
+		return "", "", &bot.InputError{Msg: "The question has no words in it: ask something about the essay, for example \"Was versteht der Autor unter Technofeudalismus?\""}
 	}
 	if truncated {
 		if isGerman(q) {
-			notice = fmt.Sprintf("Die Frage war länger als %d Zeichen; ich habe nur ihren Anfang verwendet.", MaxQuestionRunes)
+			notice = fmt.Sprintf("Die Frage war länger als %d Zeichen; ich habe nur ihren Anfang verwendet.", bot.MaxQuestionRunes)
 		} else {
-			notice = fmt.Sprintf("The question was longer than %d characters; only its beginning was used.", MaxQuestionRunes)
+			notice = fmt.Sprintf("The question was longer than %d characters; only its beginning was used.", bot.MaxQuestionRunes)
 		}
 	}
 	return q, notice, nil

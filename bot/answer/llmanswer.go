@@ -1,4 +1,4 @@
-package bot
+package answer
 
 import (
 	"context"
@@ -8,50 +8,28 @@ import (
 	"strings"
 	"time"
 
+	"github.com/leviathan-bot/leviathan/bot"
 	"github.com/leviathan-bot/leviathan/content"
 	"github.com/leviathan-bot/leviathan/retrieval"
 )
 
-// Why an LLM answer fell back to extractive (Answer.Fallback, logs,
-// metrics).
-const (
-	ReasonTimeout     = "timeout"      // the model took longer than its time limit
-	ReasonRateLimited = "rate_limited" // 429, retries exhausted
-	ReasonServerError = "server_error" // 5xx, retries exhausted
-	ReasonBadResponse = "bad_response" // not a chat completion (garbage, 4xx)
-	ReasonStreamCut   = "stream_cut"   // the stream ended before the answer did
-	ReasonEmptyAnswer = "empty_answer" // the model answered nothing
-	ReasonUnreachable = "unreachable"  // no connection to the backend
-	ReasonCanceled    = "canceled"     // the caller gave up
-)
-
-// LLMError is a failed model call, classified so that the engine can say
-// why it fell back. bot/llm returns it; other LLM implementations may too.
-type LLMError struct {
-	Reason string // one of the Reason constants
-	Err    error
-}
-
-func (e *LLMError) Error() string { return fmt.Sprintf("llm %s: %v", e.Reason, e.Err) }
-func (e *LLMError) Unwrap() error { return e.Err }
-
 // fallbackReason names why err ended an LLM answer.
 func fallbackReason(err error) string {
-	var le *LLMError
+	var le *bot.LLMError
 	switch {
 	case errors.As(err, &le):
 		return le.Reason
 	case errors.Is(err, context.DeadlineExceeded):
-		return ReasonTimeout
+		return bot.ReasonTimeout
 	case errors.Is(err, context.Canceled):
-		return ReasonCanceled
+		return bot.ReasonCanceled
 	}
-	return ReasonBadResponse
+	return bot.ReasonBadResponse
 }
 
 // answerLLM answers from the model, grounded in the retrieved passages;
 // on any failure it returns the extractive answer with a notice saying why.
-func (e *Engine) answerLLM(ctx context.Context, q string, req Request, hits []retrieval.Hit) Answer {
+func (e *Engine) answerLLM(ctx context.Context, q string, req bot.Request, hits []retrieval.Hit) bot.Answer {
 	ps := make([]content.Passage, len(hits))
 	for i, h := range hits {
 		ps[i] = h.Passage
@@ -69,14 +47,14 @@ func (e *Engine) answerLLM(ctx context.Context, q string, req Request, hits []re
 		e.log.LogAttrs(ctx, slog.LevelWarn, "llm answer failed; answering extractively",
 			append(attrs, slog.String("reason", reason), slog.Any("err", err))...)
 		a := e.answerExtractive(q, hits)
-		a.Mode = ModeExtractive
+		a.Mode = bot.ModeExtractive
 		a.Fallback = reason
 		a.Notice = joinNotices(a.Notice, fallbackNotice(q, reason))
 		a.Usage = usagePtr(c.Usage)
 		return a
 	}
 	text, cited := checkCitations(c.Text, len(ps))
-	a := Answer{Mode: ModeLLM, Text: text, Covered: true, Citations: citationsFor(cited, ps), Usage: usagePtr(c.Usage)}
+	a := bot.Answer{Mode: bot.ModeLLM, Text: text, Covered: true, Citations: citationsFor(cited, ps), Usage: usagePtr(c.Usage)}
 	if len(cited) == 0 {
 		a.Notice = noSourceNotice(q)
 	}
@@ -88,7 +66,7 @@ func (e *Engine) answerLLM(ctx context.Context, q string, req Request, hits []re
 // complete calls the model, streaming when the caller wants to show the
 // text as it grows. Text so far is checked like the final text, so a
 // citation that points nowhere is never shown, not even for a moment.
-func (e *Engine) complete(ctx context.Context, msgs []Message, n int, onText func(string)) (Completion, error) {
+func (e *Engine) complete(ctx context.Context, msgs []bot.Message, n int, onText func(string)) (bot.Completion, error) {
 	if onText == nil {
 		return e.llm.Complete(ctx, msgs)
 	}
@@ -104,9 +82,9 @@ func (e *Engine) complete(ctx context.Context, msgs []Message, n int, onText fun
 // summarizeLLM summarizes passages under heading ("" = the whole essay)
 // with the model, citing them by number; the citations carry the passage
 // labels. An error means the caller falls back to the extractive summary.
-func (e *Engine) summarizeLLM(ctx context.Context, heading string, passages []content.Passage, onText func(string)) (Answer, error) {
+func (e *Engine) summarizeLLM(ctx context.Context, heading string, passages []content.Passage, onText func(string)) (bot.Answer, error) {
 	if len(passages) == 0 {
-		return Answer{}, errors.New("couldn't summarize: no passages")
+		return bot.Answer{}, errors.New("couldn't summarize: no passages")
 	}
 	msgs := summaryMessages(heading, passages)
 	start := time.Now()
@@ -114,10 +92,10 @@ func (e *Engine) summarizeLLM(ctx context.Context, heading string, passages []co
 	if err != nil {
 		e.log.WarnContext(ctx, "llm summary failed", slog.String("section", heading),
 			slog.String("reason", fallbackReason(err)), slog.Any("err", err))
-		return Answer{}, fmt.Errorf("couldn't summarize with the model: %w", err)
+		return bot.Answer{}, fmt.Errorf("couldn't summarize with the model: %w", err)
 	}
 	text, cited := checkCitations(c.Text, len(passages))
-	a := Answer{Mode: ModeLLM, Text: text, Covered: true, Citations: citationsFor(cited, passages), Usage: usagePtr(c.Usage)}
+	a := bot.Answer{Mode: bot.ModeLLM, Text: text, Covered: true, Citations: citationsFor(cited, passages), Usage: usagePtr(c.Usage)}
 	if len(cited) == 0 {
 		a.Notice = noSourceNotice("")
 	}
@@ -127,14 +105,14 @@ func (e *Engine) summarizeLLM(ctx context.Context, heading string, passages []co
 	return a, nil
 }
 
-func usagePtr(u Usage) *Usage {
-	if u == (Usage{}) {
+func usagePtr(u bot.Usage) *bot.Usage {
+	if u == (bot.Usage{}) {
 		return nil
 	}
 	return &u
 }
 
-func promptChars(msgs []Message) int {
+func promptChars(msgs []bot.Message) int {
 	n := 0
 	for _, m := range msgs {
 		n += len(m.Content)
@@ -150,12 +128,12 @@ func countCites(s string) int {
 // extractive, in the language of the question.
 func fallbackNotice(q, reason string) string {
 	why := map[string][2]string{
-		ReasonTimeout:     {"hat nicht rechtzeitig geantwortet", "did not answer in time"},
-		ReasonRateLimited: {"ist gerade überlastet", "is rate-limited right now"},
-		ReasonServerError: {"hatte einen Fehler", "had an error"},
-		ReasonUnreachable: {"ist nicht erreichbar", "is unreachable"},
-		ReasonStreamCut:   {"hat mitten in der Antwort abgebrochen", "stopped mid-answer"},
-		ReasonEmptyAnswer: {"hat nichts geantwortet", "gave an empty answer"},
+		bot.ReasonTimeout:     {"hat nicht rechtzeitig geantwortet", "did not answer in time"},
+		bot.ReasonRateLimited: {"ist gerade überlastet", "is rate-limited right now"},
+		bot.ReasonServerError: {"hatte einen Fehler", "had an error"},
+		bot.ReasonUnreachable: {"ist nicht erreichbar", "is unreachable"},
+		bot.ReasonStreamCut:   {"hat mitten in der Antwort abgebrochen", "stopped mid-answer"},
+		bot.ReasonEmptyAnswer: {"hat nichts geantwortet", "gave an empty answer"},
 	}[reason]
 	if why[0] == "" {
 		why = [2]string{"hat eine unbrauchbare Antwort geliefert", "gave an unusable answer"}

@@ -1,4 +1,4 @@
-package bot_test
+package answer_test
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/leviathan-bot/leviathan/bot"
+	"github.com/leviathan-bot/leviathan/bot/answer"
 	"github.com/leviathan-bot/leviathan/bot/llm"
 	"github.com/leviathan-bot/leviathan/bot/llm/llmtest"
 	"github.com/leviathan-bot/leviathan/content"
@@ -49,9 +50,9 @@ func openIndex(tb testing.TB) *retrieval.Index {
 // evaluation questions (German ones, so no translation call), estimated at
 // four characters a token, and holds it to the budget of 2,500.
 func TestPromptTokensPerAsk(t *testing.T) {
-	eval := bot.LoadEvalSet(t)
+	eval := answer.LoadEvalSet(t)
 	l := &instantLLM{}
-	eng, _ := bot.New(bot.Config{Essay: content.Load(), Retriever: openIndex(t), LLM: l, NoTranslate: true})
+	eng, _ := answer.New(answer.Config{Essay: content.Load(), Retriever: openIndex(t), LLM: l, NoTranslate: true})
 	for _, q := range eval.Questions {
 		if _, err := eng.Ask(t.Context(), bot.Request{Question: q.Q}); err != nil {
 			t.Fatal(err)
@@ -75,7 +76,7 @@ func TestPromptTokensPerAsk(t *testing.T) {
 // BenchmarkAskLLMInstant is a whole Ask with a model that answers at once:
 // retrieval, prompt, citation check.
 func BenchmarkAskLLMInstant(b *testing.B) {
-	eng, _ := bot.New(bot.Config{Essay: content.Load(), Retriever: openIndex(b), LLM: &instantLLM{}})
+	eng, _ := answer.New(answer.Config{Essay: content.Load(), Retriever: openIndex(b), LLM: &instantLLM{}})
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := eng.Ask(b.Context(), bot.Request{Question: question}); err != nil {
@@ -87,7 +88,7 @@ func BenchmarkAskLLMInstant(b *testing.B) {
 // BenchmarkAskExtractiveBaseline is the same Ask without a model, so that
 // the difference to BenchmarkAskLLMInstant is what the LLM path adds.
 func BenchmarkAskExtractiveBaseline(b *testing.B) {
-	eng, _ := bot.New(bot.Config{Essay: content.Load(), Retriever: openIndex(b)})
+	eng, _ := answer.New(answer.Config{Essay: content.Load(), Retriever: openIndex(b)})
 	for b.Loop() {
 		if _, err := eng.Ask(b.Context(), bot.Request{Question: question}); err != nil {
 			b.Fatal(err)
@@ -116,7 +117,7 @@ func BenchmarkAskLLMHTTP(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	eng, _ := bot.New(bot.Config{Essay: content.Load(), Retriever: openIndex(b), LLM: c})
+	eng, _ := answer.New(answer.Config{Essay: content.Load(), Retriever: openIndex(b), LLM: c})
 	b.ReportAllocs()
 	for b.Loop() {
 		a, err := eng.Ask(b.Context(), bot.Request{Question: question, OnText: func(string) {}})

@@ -1,4 +1,4 @@
-package bot
+package answer
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/leviathan-bot/leviathan/bot"
 	"github.com/leviathan-bot/leviathan/content"
 )
 
@@ -13,15 +14,15 @@ import (
 type scriptLLM struct {
 	text string
 	err  error
-	sent [][]Message
+	sent [][]bot.Message
 }
 
-func (s *scriptLLM) Complete(ctx context.Context, msgs []Message) (Completion, error) {
+func (s *scriptLLM) Complete(ctx context.Context, msgs []bot.Message) (bot.Completion, error) {
 	s.sent = append(s.sent, msgs)
-	return Completion{Text: s.text, Usage: Usage{PromptTokens: 10, CompletionTokens: 5, TotalTokens: 15}}, s.err
+	return bot.Completion{Text: s.text, Usage: bot.Usage{PromptTokens: 10, CompletionTokens: 5, TotalTokens: 15}}, s.err
 }
 
-func (s *scriptLLM) Stream(ctx context.Context, msgs []Message, onDelta func(string)) (Completion, error) {
+func (s *scriptLLM) Stream(ctx context.Context, msgs []bot.Message, onDelta func(string)) (bot.Completion, error) {
 	c, err := s.Complete(ctx, msgs)
 	for _, w := range strings.SplitAfter(c.Text, " ") {
 		onDelta(w)
@@ -48,7 +49,7 @@ func TestSummarizeLLM(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.Mode != ModeLLM || a.Text != "Die Tech-Oligarchen regieren mit [1], gestützt auf [3] und." {
+	if a.Mode != bot.ModeLLM || a.Text != "Die Tech-Oligarchen regieren mit [1], gestützt auf [3] und." {
 		t.Errorf("got %q (%s)", a.Text, a.Mode)
 	}
 	if len(a.Citations) != 2 || a.Citations[0].Label != ps[0].Label || a.Citations[1].Label != ps[2].Label {
@@ -66,15 +67,15 @@ func TestSummarizeLLM(t *testing.T) {
 
 func TestSummarizeLLMFailure(t *testing.T) {
 	essay := content.Load()
-	llm := &scriptLLM{err: &LLMError{Reason: ReasonServerError, Err: errors.New("500")}}
+	llm := &scriptLLM{err: &bot.LLMError{Reason: bot.ReasonServerError, Err: errors.New("500")}}
 	e, _ := New(Config{Essay: essay, Retriever: newFakeRetriever(), LLM: llm})
 	_, err := e.summarizeLLM(t.Context(), "", essay.Passages, nil)
-	if fallbackReason(err) != ReasonServerError {
+	if fallbackReason(err) != bot.ReasonServerError {
 		t.Errorf("err = %v", err)
 	}
 	// Summary, which owns the fallback, still answers.
 	a, err := e.Summary(t.Context(), "", nil)
-	if err != nil || a.Mode != ModeExtractive || a.Text == "" {
+	if err != nil || a.Mode != bot.ModeExtractive || a.Text == "" {
 		t.Errorf("Summary after a model failure = %+v, %v", a, err)
 	}
 }
@@ -95,10 +96,10 @@ func TestFallbackReason(t *testing.T) {
 		err  error
 		want string
 	}{
-		{&LLMError{Reason: ReasonStreamCut, Err: errors.New("x")}, ReasonStreamCut},
-		{context.DeadlineExceeded, ReasonTimeout},
-		{context.Canceled, ReasonCanceled},
-		{errors.New("odd"), ReasonBadResponse},
+		{&bot.LLMError{Reason: bot.ReasonStreamCut, Err: errors.New("x")}, bot.ReasonStreamCut},
+		{context.DeadlineExceeded, bot.ReasonTimeout},
+		{context.Canceled, bot.ReasonCanceled},
+		{errors.New("odd"), bot.ReasonBadResponse},
 	}
 	for _, tc := range tests {
 		if got := fallbackReason(tc.err); got != tc.want {

@@ -1,8 +1,9 @@
-package bot
+package answer
 
 import (
 	"context"
 	"errors"
+	"github.com/leviathan-bot/leviathan/bot"
 	"strings"
 	"testing"
 )
@@ -27,7 +28,7 @@ func TestQuoteByLabel(t *testing.T) {
 
 func TestQuoteUnknownLabel(t *testing.T) {
 	_, err := newTestEngine(t, newFakeRetriever()).Quote(context.Background(), "¶99", 3)
-	var ie *InputError
+	var ie *bot.InputError
 	if !errors.As(err, &ie) {
 		t.Fatalf("err = %v, want *InputError", err)
 	}
@@ -67,7 +68,7 @@ func TestQuoteNoMatch(t *testing.T) {
 
 func TestQuoteEmpty(t *testing.T) {
 	_, err := newTestEngine(t, newFakeRetriever()).Quote(context.Background(), "  ", 3)
-	var ie *InputError
+	var ie *bot.InputError
 	if !errors.As(err, &ie) {
 		t.Fatalf("err = %v, want *InputError", err)
 	}

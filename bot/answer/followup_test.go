@@ -1,9 +1,10 @@
-package bot
+package answer
 
 import (
 	"context"
 	"testing"
 
+	"github.com/leviathan-bot/leviathan/bot"
 	"github.com/leviathan-bot/leviathan/content"
 	"github.com/leviathan-bot/leviathan/retrieval"
 )
@@ -21,27 +22,27 @@ func TestExtractiveFollowUp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	first, err := e.Ask(ctx, Request{Question: "Was ist DOGE?"})
+	first, err := e.Ask(ctx, bot.Request{Question: "Was ist DOGE?"})
 	if err != nil || !first.Covered {
 		t.Fatalf("first answer: %+v, %v", first, err)
 	}
-	history := []Turn{{Question: "Was ist DOGE?", Answer: first.Text}}
+	history := []bot.Turn{{Question: "Was ist DOGE?", Answer: first.Text}}
 
-	alone, err := e.Ask(ctx, Request{Question: "und wer leitet es?"})
+	alone, err := e.Ask(ctx, bot.Request{Question: "und wer leitet es?"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if alone.Covered {
 		t.Fatalf("without history the follow-up should not be answerable, got %q", alone.Text)
 	}
-	follow, err := e.Ask(ctx, Request{Question: "und wer leitet es?", History: history})
+	follow, err := e.Ask(ctx, bot.Request{Question: "und wer leitet es?", History: history})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !follow.Covered || len(follow.Citations) == 0 || follow.Citations[0].Label != "¶4" {
 		t.Fatalf("follow-up answer = %q, citations %+v; want ¶4 (DOGE under Musk's lead)", follow.Text, follow.Citations)
 	}
-	unrelated, err := e.Ask(ctx, Request{Question: "Wie koche ich Spaghetti?", History: history})
+	unrelated, err := e.Ask(ctx, bot.Request{Question: "Wie koche ich Spaghetti?", History: history})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package bot
+package answer
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/leviathan-bot/leviathan/bot"
 	"github.com/leviathan-bot/leviathan/content"
 )
 
@@ -15,7 +16,7 @@ import (
 // unknown section is an *InputError naming the sections there are. The
 // notes (colophon, footnotes) are publication details, not argument, and
 // are not summarized.
-func (e *Engine) Summary(ctx context.Context, section string, onText func(textSoFar string)) (Answer, error) {
+func (e *Engine) Summary(ctx context.Context, section string, onText func(textSoFar string)) (bot.Answer, error) {
 	section = strings.TrimSpace(section)
 	var groups []sectionPassages
 	heading := ""
@@ -28,9 +29,9 @@ func (e *Engine) Summary(ctx context.Context, section string, onText func(textSo
 		h, ps := e.essay.Section(section)
 		switch {
 		case h == "":
-			return Answer{}, &InputError{Msg: fmt.Sprintf("There is no section %q. The sections are: %s (or leave it out to summarize the whole essay).", section, e.sectionList())}
+			return bot.Answer{}, &bot.InputError{Msg: fmt.Sprintf("There is no section %q. The sections are: %s (or leave it out to summarize the whole essay).", section, e.sectionList())}
 		case h == content.NotesSection:
-			return Answer{}, &InputError{Msg: fmt.Sprintf("The notes are not summarized; quote them instead (\"Kolophon\", \"Fn1\"). The sections are: %s.", e.sectionList())}
+			return bot.Answer{}, &bot.InputError{Msg: fmt.Sprintf("The notes are not summarized; quote them instead (\"Kolophon\", \"Fn1\"). The sections are: %s.", e.sectionList())}
 		}
 		heading = h
 		groups = []sectionPassages{{h, ps}}
@@ -44,12 +45,12 @@ func (e *Engine) Summary(ctx context.Context, section string, onText func(textSo
 		if err == nil {
 			a.Question = heading
 			if a.Citations == nil {
-				a.Citations = []Citation{}
+				a.Citations = []bot.Citation{}
 			}
 			return a, nil
 		}
 		if ctx.Err() != nil {
-			return Answer{}, fmt.Errorf("couldn't summarize: %w", ctx.Err())
+			return bot.Answer{}, fmt.Errorf("couldn't summarize: %w", ctx.Err())
 		}
 		e.log.WarnContext(ctx, "LLM summary failed; summarizing extractively", "section", heading, "err", err)
 		a = e.summaryExtractive(heading, groups)
@@ -76,7 +77,7 @@ func (e *Engine) sectionList() string {
 // word weights), with a small bonus for a paragraph's opening sentence
 // (where essays state their point) and a penalty for repeating a sentence
 // already picked. Block quotes are someone else's words and are skipped.
-func (e *Engine) summaryExtractive(heading string, groups []sectionPassages) Answer {
+func (e *Engine) summaryExtractive(heading string, groups []sectionPassages) bot.Answer {
 	ix := indexOf(e.essay)
 	cites := newCiter()
 	var b strings.Builder
@@ -115,7 +116,7 @@ func (e *Engine) summaryExtractive(heading string, groups []sectionPassages) Ans
 			fmt.Fprintf(&b, " [%d]", cites.number(s.Passage))
 		}
 	}
-	return Answer{Question: heading, Mode: ModeExtractive, Text: b.String(), Citations: cites.list, Covered: true}
+	return bot.Answer{Question: heading, Mode: bot.ModeExtractive, Text: b.String(), Citations: cites.list, Covered: true}
 }
 
 // vec is a sparse word-weight vector.

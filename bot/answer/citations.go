@@ -1,4 +1,4 @@
-package bot
+package answer
 
 import (
 	"regexp"
@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/leviathan-bot/leviathan/bot"
 	"github.com/leviathan-bot/leviathan/content"
 )
 
@@ -61,11 +62,11 @@ func checkPartial(text string, n int) string {
 
 // citationsFor lists the cited passages under the numbers they had in the
 // prompt, so that the text and the list agree.
-func citationsFor(cited []int, ps []content.Passage) []Citation {
-	out := make([]Citation, 0, len(cited))
+func citationsFor(cited []int, ps []content.Passage) []bot.Citation {
+	out := make([]bot.Citation, 0, len(cited))
 	for _, k := range cited {
 		p := ps[k-1]
-		out = append(out, Citation{N: k, ID: p.ID, Label: p.Label, Section: p.Section, Kind: p.Kind, Text: p.Text})
+		out = append(out, bot.Citation{N: k, ID: p.ID, Label: p.Label, Section: p.Section, Kind: p.Kind, Text: p.Text})
 	}
 	return out
 }
