@@ -9,11 +9,10 @@ import (
 	"unicode/utf8"
 
 	"github.com/leviathan-bot/leviathan/bot"
-	"github.com/leviathan-bot/leviathan/bot/answer"
 	"github.com/leviathan-bot/leviathan/content"
 )
 
-// Engine is what the front ends need from the answering engine; *bot.Engine
+// Engine is what the front ends need from the answering engine; *answer.Engine
 // implements it, tests pass fakes.
 type Engine interface {
 	Ask(ctx context.Context, req bot.Request) (bot.Answer, error)
@@ -22,7 +21,6 @@ type Engine interface {
 	Essay() *content.Essay
 }
 
-var _ Engine = (*answer.Engine)(nil)
 
 // Outcomes of a request, as metrics count them.
 const (
