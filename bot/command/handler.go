@@ -21,7 +21,6 @@ type Engine interface {
 	Essay() *content.Essay
 }
 
-
 // Outcomes of a request, as metrics count them.
 const (
 	OutcomeOK         = "ok"
