@@ -7,35 +7,34 @@ import (
 	"strconv"
 )
 
-// offlineVersion changes whenever the offline algorithm (tokenizer,
-// stopwords, concepts, weights, dimensions) changes, so that stores built by
+// offlineVersion changes whenever the offline algorithm (analyzer,
+// stopwords, weights, dimensions) changes, so that stores built by
 // an older version are rebuilt rather than searched with vectors that no
 // longer agree with the query's.
 const (
-	offlineVersion    = 2
+	offlineVersion    = 3
 	offlineDimensions = 2048
 )
 
-// Feature weights of the offline embedder. Whole-word evidence (a stem or
-// a concept) counts most; the n-grams of one word together weigh less than
+// Feature weights of the offline embedder. Whole-word evidence (a stem)
+// counts most; the n-grams of one word together weigh less than
 // the word, enough to join cognates and compounds without letting shared
 // suffixes ("-ung", "-ismus") decide.
 const (
-	weightStem    = 1.0
-	weightConcept = 1.0
-	weightNgrams  = 0.7 // L2 norm of all n-grams of one word together
+	weightStem   = 1.0
+	weightNgrams = 0.7 // L2 norm of all n-grams of one word together
 )
 
-// offline is the built-in embedder: a sparse bag of stems, bilingual
-// concepts and character n-grams, hashed into a fixed number of dimensions
+// offline is the built-in embedder: a sparse bag of stems and character
+// n-grams, hashed into a fixed number of dimensions
 // (the "hashing trick") with a sign bit so that collisions cancel out
 // instead of piling up.
 type offline struct{}
 
 // NewOffline returns the built-in embedder: pure Go, deterministic, no
 // network, aware of German and English (Snowball stemming in both
-// languages, character n-grams for compounds and cognates, a small
-// bilingual table of the essay's key terms). Vectors are L2-normalized.
+// languages, character n-grams for compounds and cognates). Vectors are
+// L2-normalized.
 func NewOffline() Embedder { return offline{} }
 
 func (offline) Name() string {
@@ -60,18 +59,15 @@ func (o offline) Embed(ctx context.Context, texts []string) ([][]float32, error)
 // others, then hashed and normalized.
 func embedOffline(text string) []float32 {
 	counts := map[string]float64{}
-	for _, t := range tokenize(text) {
-		for _, s := range t.stems {
-			counts["s:"+s] += weightStem / float64(len(t.stems))
-		}
-		for _, c := range t.concepts {
-			counts["c:"+c] += weightConcept
+	for _, t := range Analyze(text) {
+		for _, s := range t.Stems {
+			counts["s:"+s] += weightStem / float64(len(t.Stems))
 		}
 		n := 0
-		ngrams(t.phon, func(string) { n++ })
+		ngrams(t.Phon, func(string) { n++ })
 		if n > 0 {
 			w := weightNgrams / math.Sqrt(float64(n))
-			ngrams(t.phon, func(g string) { counts["g:"+g] += w })
+			ngrams(t.Phon, func(g string) { counts["g:"+g] += w })
 		}
 	}
 	v := make([]float32, offlineDimensions)

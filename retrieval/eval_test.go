@@ -209,7 +209,7 @@ func newPlainBM25(e *content.Essay) *plainBM25 {
 
 func plainWords(s string) []string {
 	var out []string
-	for _, w := range words(s) {
+	for _, w := range Words(s) {
 		if !isStopword(w) {
 			out = append(out, w)
 		}

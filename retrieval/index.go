@@ -23,6 +23,7 @@ type Index struct {
 	emb      Embedder
 	col      *chromem.Collection
 	lex      *lexicon
+	dict     *Dictionary
 	passages []content.Passage
 	log      *slog.Logger
 }
@@ -60,7 +61,8 @@ func Open(ctx context.Context, essay *content.Essay, opts Options) (*Index, erro
 	}
 	ix := &Index{
 		emb:      opts.Embedder,
-		lex:      newLexicon(texts),
+		lex:      newLexicon(essay.Passages),
+		dict:     opts.Dictionary,
 		passages: essay.Passages,
 		log:      log,
 	}
@@ -211,22 +213,27 @@ func (ix *Index) build(ctx context.Context, db *chromem.DB, dir string, want man
 // Stats reports what Open did.
 func (ix *Index) Stats() Stats { return ix.stats }
 
-// Search returns up to k passages for the query, best first. k is clamped
-// to the number of passages; k <= 0 returns nothing.
+// Search returns up to k passages for the query, best first, each with its
+// evidence (the sentences that answer) and the relevance verdict. k is
+// clamped to the number of passages; k <= 0 returns nothing.
 func (ix *Index) Search(ctx context.Context, query string, k int) ([]Hit, error) {
-	ranked, err := ix.rank(ctx, query)
+	q := ix.lex.newQuery(query, ix.dict)
+	ranked, err := ix.rank(ctx, query, q)
 	if err != nil {
 		return nil, err
 	}
-	return ranked[:clamp(k, len(ranked))], nil
+	hits := ranked[:clamp(k, len(ranked))]
+	for i := range hits {
+		ix.annotate(&hits[i], q)
+	}
+	return hits, nil
 }
 
 // rank scores every passage for the query, best first.
-func (ix *Index) rank(ctx context.Context, query string) ([]Hit, error) {
+func (ix *Index) rank(ctx context.Context, text string, q query) ([]Hit, error) {
 	n := ix.col.Count()
-	q := tokenize(query)
 	dense := make([]float64, len(ix.passages))
-	vecs, err := ix.emb.Embed(ctx, []string{query})
+	vecs, err := ix.emb.Embed(ctx, []string{text})
 	if err != nil {
 		return nil, fmt.Errorf("couldn't embed the query: %w", err)
 	}
@@ -244,17 +251,66 @@ func (ix *Index) rank(ctx context.Context, query string) ([]Hit, error) {
 			}
 		}
 	}
-	lexical := ix.lex.bm25(q)
-	scores := fuse(dense, lexical)
+	scores := fuse(dense, ix.lex.bm25(q))
 	hits := make([]Hit, len(ix.passages))
 	for i, p := range ix.passages {
 		hits[i] = Hit{Passage: p, Score: scores[i]}
 	}
 	sort.SliceStable(hits, func(a, b int) bool { return hits[a].Score > hits[b].Score })
-	for i := range hits {
-		hits[i].Relevant = ix.relevant(q, hits[i])
-	}
 	return hits, nil
+}
+
+// annotate reads a hit's passage against the query (or one more phrasing
+// of it): its sentences' scores, its evidence, and the relevance verdict. A
+// hit annotated for several phrasings keeps each sentence's best score and
+// is relevant if it is for any phrasing.
+func (ix *Index) annotate(h *Hit, q query) {
+	ev := ix.lex.evidence(q, h.Passage.Order)
+	d := &ix.lex.docs[h.Passage.Order]
+	if len(h.Sentences) != len(d.sentences) {
+		h.Sentences = make([]ScoredSentence, len(d.sentences))
+		for i, s := range d.sentences {
+			h.Sentences[i] = ScoredSentence{Sentence: s.Sentence, Defines: s.defines, RefersBack: s.refers}
+		}
+	}
+	for i, sc := range ev.scores {
+		h.Sentences[i].Score = max(h.Sentences[i].Score, sc)
+	}
+	h.Relevant = h.Relevant || h.Score > 0 && relevant(ev)
+	h.Evidence = evidenceOf(h.Sentences)
+}
+
+// Evidence is at most this many sentences, and only those that score at
+// least this share of the passage's best: the sentences a reader should
+// see, not every one that shares a word.
+const (
+	maxEvidence      = 3
+	evidenceFraction = 0.5
+)
+
+func evidenceOf(ss []ScoredSentence) []string {
+	best := 0.0
+	for _, s := range ss {
+		best = max(best, s.Score)
+	}
+	if best == 0 {
+		return nil
+	}
+	// The best few, then back in passage order.
+	idx := make([]int, 0, len(ss))
+	for i, s := range ss {
+		if s.Score >= evidenceFraction*best {
+			idx = append(idx, i)
+		}
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return ss[idx[a]].Score > ss[idx[b]].Score })
+	idx = idx[:min(len(idx), maxEvidence)]
+	sort.Ints(idx)
+	out := make([]string, len(idx))
+	for i, j := range idx {
+		out[i] = ss[j].Text
+	}
+	return out
 }
 
 // Fusion weights: the dense score joins cognates and compounds, BM25
@@ -295,12 +351,15 @@ const minCoverage = 0.05
 // the cookies, the word that says where the question belongs.
 const minLikenessCoverage = 0.75
 
-func (ix *Index) relevant(q []token, h Hit) bool {
-	if h.Score <= 0 {
-		return false
-	}
-	share, strong := ix.lex.coverage(q, h.Passage.Order)
-	return strong >= minCoverage || share >= minLikenessCoverage
+// relevant is the one relevance verdict: a passage carries evidence for a
+// question when it contains, by stem or by translation, a real share of the
+// question's (idf-weighted) content words, or almost all of them when some
+// match only by likeness. A question none of whose passages do is
+// off-topic: the nearest passages of an unrelated text are still returned,
+// ranked, but marked irrelevant, and the engine refuses rather than quote
+// them.
+func relevant(ev evidence) bool {
+	return ev.strong >= minCoverage || ev.share >= minLikenessCoverage
 }
 
 // SearchAll searches with several phrasings of one question (for example
@@ -311,38 +370,50 @@ func (ix *Index) relevant(q []token, h Hit) bool {
 // passage is relevant if it is relevant to any phrasing.
 func (ix *Index) SearchAll(ctx context.Context, queries []string, k int) ([]Hit, error) {
 	const rrfK = 60
-	var rankings [][]Hit
+	type phrasing struct {
+		q      query
+		ranked []Hit
+	}
+	var ps []phrasing
 	anyEvidence := false
 	seen := map[string]bool{}
-	for _, query := range queries {
-		key := strings.TrimSpace(query)
+	for _, text := range queries {
+		key := strings.TrimSpace(text)
 		if key == "" || seen[key] {
 			continue
 		}
 		seen[key] = true
-		ranked, err := ix.rank(ctx, query)
+		q := ix.lex.newQuery(text, ix.dict)
+		ranked, err := ix.rank(ctx, text, q)
 		if err != nil {
 			return nil, err
 		}
-		rankings = append(rankings, ranked)
-		anyEvidence = anyEvidence || hasRelevant(ranked)
+		// Whether a phrasing finds evidence at all decides whether it
+		// votes; its top hits tell.
+		top := ranked[:clamp(3*k, len(ranked))]
+		for i := range top {
+			if relevant(ix.lex.evidence(q, top[i].Passage.Order)) && top[i].Score > 0 {
+				anyEvidence = true
+				top[i].Relevant = true
+			}
+		}
+		ps = append(ps, phrasing{q: q, ranked: ranked})
 	}
-	if len(rankings) == 0 {
+	if len(ps) == 0 {
 		return ix.Search(ctx, "", k)
 	}
 	fused := map[string]*Hit{}
-	for _, ranked := range rankings {
-		if anyEvidence && !hasRelevant(ranked) {
+	for _, p := range ps {
+		if anyEvidence && !hasRelevant(p.ranked) {
 			continue
 		}
-		for r, h := range ranked {
+		for r, h := range p.ranked {
 			f, ok := fused[h.Passage.ID]
 			if !ok {
 				f = &Hit{Passage: h.Passage}
 				fused[h.Passage.ID] = f
 			}
 			f.Score += 1 / float64(rrfK+r+1)
-			f.Relevant = f.Relevant || h.Relevant
 		}
 	}
 	out := make([]Hit, 0, len(fused))
@@ -355,7 +426,16 @@ func (ix *Index) SearchAll(ctx context.Context, queries []string, k int) ([]Hit,
 		}
 		return out[a].Passage.Order < out[b].Passage.Order
 	})
-	return out[:clamp(k, len(out))], nil
+	out = out[:clamp(k, len(out))]
+	for i := range out {
+		for _, p := range ps {
+			if anyEvidence && !hasRelevant(p.ranked) {
+				continue
+			}
+			ix.annotate(&out[i], p.q)
+		}
+	}
+	return out, nil
 }
 
 func hasRelevant(hits []Hit) bool {

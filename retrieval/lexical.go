@@ -1,6 +1,12 @@
 package retrieval
 
-import "math"
+import (
+	"math"
+	"regexp"
+	"strings"
+
+	"github.com/leviathan-bot/leviathan/content"
+)
 
 // BM25 parameters, the usual defaults.
 const (
@@ -8,69 +14,94 @@ const (
 	bm25B  = 0.75
 )
 
-// lexicon is the lexical side of the index: BM25 over the stems and
-// concepts of each passage, and what is needed to tell whether a passage
-// carries evidence for a query (see coverage). It is computed from the
-// essay at every start; that takes well under a millisecond and embeds
-// nothing.
+// How strongly a question word matches a word of the text. The same stem
+// is the word itself; a dictionary translation is nearly as good (it can
+// be the wrong sense), and so is the head of a German compound; a likeness of spelling (a cognate, a compound part)
+// is weaker, and can be chance.
+const (
+	matchStem       = 1.0
+	matchTranslated = 0.9
+	matchCompound   = 0.9
+	matchLikeness   = 0.6
+)
+
+// lexicon is the lexical side of the index: BM25 over the stems of each
+// passage, and each passage's sentences analyzed once, for evidence. It is
+// computed from the texts at every start; that takes milliseconds and
+// embeds nothing.
 type lexicon struct {
-	tf     []map[string]float64
-	docLen []float64
-	avgLen float64
-	df     map[string]int
-	// grams maps, per passage, a trigram to the distinct words that
-	// contain it.
-	grams   []map[string][]int
+	docs    []lexDoc
+	df      map[string]int
 	n       int
+	avgLen  float64
 	idfNone float64 // the idf of a term no passage contains
+	// avgSentence is the mean number of content words of a sentence.
+	avgSentence float64
 }
 
-// terms are the lexical terms of a token: its stems and its concepts.
-func (t token) terms() []string {
-	out := make([]string, 0, len(t.stems)+len(t.concepts))
-	for _, s := range t.stems {
-		out = append(out, "s:"+s)
-	}
-	for _, c := range t.concepts {
-		out = append(out, "c:"+c)
-	}
-	return out
+type lexDoc struct {
+	tf     map[string]float64
+	length float64
+	// heading holds the content words of the section heading, which
+	// count as evidence for the passage but are never quoted.
+	heading   []Token
+	sentences []lexSentence
 }
 
-func newLexicon(texts []string) *lexicon {
-	lx := &lexicon{df: map[string]int{}, n: len(texts)}
-	var total float64
-	for _, text := range texts {
-		tf := map[string]float64{}
-		grams := map[string][]int{}
-		wordID := map[string]int{}
-		toks := tokenize(text)
-		for _, t := range toks {
-			for _, term := range t.terms() {
-				tf[term]++
-			}
-			if _, ok := wordID[t.phon]; ok {
-				continue
-			}
-			id := len(wordID)
-			wordID[t.phon] = id
-			trigrams(t.phon, func(g string) {
-				if ws := grams[g]; len(ws) == 0 || ws[len(ws)-1] != id {
-					grams[g] = append(ws, id)
+type lexSentence struct {
+	Sentence
+	tokens  []Token
+	defines bool
+	refers  bool
+}
+
+// definingSentence matches the words by which a text names or defines
+// something (»…« bezeichnet, nennt, versteht unter; is called, means,
+// refers to): a question "what is X" is answered best by such a sentence.
+var definingSentence = regexp.MustCompile(`(?i)\b(bezeichn\w*|versteh\w* \w+ unter|nenn\w*|nannte|genannt|definier\w*|das hei(ß|ss)t|(is|are) called|defined as|refers? to|known as|we call|I call)\b`)
+
+// referringStart matches a sentence that begins by pointing back at the one
+// before it (a demonstrative, a personal pronoun, an ordinal): quoted alone
+// it lacks its subject. The words are German's and English's closed classes
+// of such words, not a choice of this project's texts.
+var referringStart = regexp.MustCompile(`^(?i)(dies\w*|das|dabei|damit|dadurch|daher|deshalb|darin|davon|dazu|daraus|somit|so|er|sie|es|ihr\w*|sein\w*|mit (dem|der|den) (ersten|zweiten|dritten|letzteren?|anderen)|der|die|(der|die|das) (erste|zweite|dritte|letztere?)|solche\w*|jene\w*|this|that|these|those|it|its|he|his|she|her|they|their|such|thus|hence|the (first|second|third|former|latter))\b`)
+
+func newLexicon(passages []content.Passage) *lexicon {
+	lx := &lexicon{df: map[string]int{}, n: len(passages)}
+	var total, sentences, sentenceWords float64
+	for _, p := range passages {
+		d := lexDoc{tf: map[string]float64{}, heading: Analyze(p.Section)}
+		count := func(toks []Token) {
+			for _, t := range toks {
+				for _, s := range t.Stems {
+					d.tf[s]++
 				}
-			})
+				d.length++
+			}
 		}
-		for term := range tf {
+		count(d.heading)
+		for _, s := range SplitSentences(p.Text) {
+			ls := lexSentence{
+				Sentence: s,
+				tokens:   Analyze(s.Text),
+				defines:  definingSentence.MatchString(s.Text),
+				refers:   referringStart.MatchString(strings.TrimLeft(s.Text, "»„\"'(")),
+			}
+			count(ls.tokens)
+			sentences++
+			sentenceWords += float64(len(ls.tokens))
+			d.sentences = append(d.sentences, ls)
+		}
+		for term := range d.tf {
 			lx.df[term]++
 		}
-		lx.tf = append(lx.tf, tf)
-		lx.grams = append(lx.grams, grams)
-		lx.docLen = append(lx.docLen, float64(len(toks)))
-		total += float64(len(toks))
+		total += d.length
+		lx.docs = append(lx.docs, d)
 	}
 	if lx.n > 0 {
 		lx.avgLen = total / float64(lx.n)
 	}
+	lx.avgSentence = max(1, sentenceWords/max(1, sentences))
 	lx.idfNone = lx.idf("")
 	return lx
 }
@@ -82,102 +113,169 @@ func (lx *lexicon) idf(term string) float64 {
 	return math.Log(1 + (float64(lx.n)-df+0.5)/(df+0.5))
 }
 
-// bm25 scores every passage for the query tokens.
-func (lx *lexicon) bm25(q []token) []float64 {
+// queryTerm is one distinct content word of a question, with its
+// dictionary translations and its weight.
+type queryTerm struct {
+	Token
+	// alts are the stems of the word's translations (see Dictionary).
+	alts []string
+	// weight is the idf of the word's rarest form in the texts; a word
+	// the texts never contain weighs the most, so that a question about
+	// football is poorly covered however many words it shares with them.
+	weight float64
+	grams  map[string]bool
+}
+
+// query is an analyzed question.
+type query struct {
+	terms []queryTerm
+}
+
+// newQuery analyzes a question once for everything search does with it.
+func (lx *lexicon) newQuery(text string, dict *Dictionary) query {
+	var q query
+	seen := map[string]bool{}
+	for _, t := range Analyze(text) {
+		if seen[t.Folded] {
+			continue
+		}
+		seen[t.Folded] = true
+		qt := queryTerm{Token: t, alts: dict.translate(t)}
+		w := lx.idfNone
+		for _, s := range append(append([]string(nil), t.Stems...), qt.alts...) {
+			if lx.df[s] > 0 {
+				w = math.Min(w, lx.idf(s))
+			}
+		}
+		qt.weight = w
+		if len(t.Phon) >= 7 {
+			qt.grams = map[string]bool{}
+			trigrams(t.Phon, func(g string) { qt.grams[g] = true })
+		}
+		q.terms = append(q.terms, qt)
+	}
+	return q
+}
+
+// match says how well the question word matches a word of the text (see
+// the match constants); 0 for not at all.
+func (qt *queryTerm) match(t *Token) float64 {
+	for _, s := range qt.Stems {
+		if containsString(t.Stems, s) {
+			return matchStem
+		}
+	}
+	for _, a := range qt.alts {
+		if containsString(t.Stems, a) {
+			return matchTranslated
+		}
+	}
+	// A German compound is a kind of its last part: "Kartellrichtlinien"
+	// are Richtlinien, a "Nationalstaat" is a Staat. The question word's
+	// stem ending the text word's counts as the word itself.
+	if len(qt.Stems) > 0 && len(qt.Stems[0]) >= 5 && len(t.Stems) > 0 && len(t.Stems[0]) > len(qt.Stems[0])+2 &&
+		strings.HasSuffix(t.Stems[0], qt.Stems[0]) {
+		return matchCompound
+	}
+	if qt.grams != nil && len(t.Phon) >= 5 {
+		// Most of the word's trigrams in one word of the text: a cognate
+		// ("technofeudalism"/"Technofeudalismus") or a compound part
+		// ("Richtlinie" in "Kartellrichtlinien").
+		hit := 0
+		trigrams(t.Phon, func(g string) {
+			if qt.grams[g] {
+				hit++
+			}
+		})
+		if hit > 0 && float64(hit) >= 0.8*float64(len(qt.grams)) {
+			return matchLikeness
+		}
+	}
+	return 0
+}
+
+// bm25 scores every passage for the query.
+func (lx *lexicon) bm25(q query) []float64 {
 	scores := make([]float64, lx.n)
 	seen := map[string]bool{}
-	for _, t := range q {
-		for _, term := range t.terms() {
+	for _, qt := range q.terms {
+		for i, term := range append(append([]string(nil), qt.Stems...), qt.alts...) {
 			if seen[term] || lx.df[term] == 0 {
 				continue
 			}
 			seen[term] = true
+			boost := 1.0
+			if i >= len(qt.Stems) {
+				boost = matchTranslated
+			}
 			idf := lx.idf(term)
-			for i, tf := range lx.tf {
-				f := tf[term]
+			for d := range lx.docs {
+				f := lx.docs[d].tf[term]
 				if f == 0 {
 					continue
 				}
-				norm := bm25K1 * (1 - bm25B + bm25B*lx.docLen[i]/lx.avgLen)
-				scores[i] += idf * f * (bm25K1 + 1) / (f + norm)
+				norm := bm25K1 * (1 - bm25B + bm25B*lx.docs[d].length/lx.avgLen)
+				scores[d] += boost * idf * f * (bm25K1 + 1) / (f + norm)
 			}
 		}
 	}
 	return scores
 }
 
-// coverage says how much of the query passage i accounts for: the
-// idf-weighted share of the query's content words that the passage
-// contains, by stem, by concept, or by
-// most of their character trigrams (for words of seven letters or more), which catches cognates and compound
-// parts ("technofeudalism" in "Technofeudalismus", "Richtlinie" in
-// "Kartellrichtlinien"). A word no passage contains weighs the most, so a
-// question about football or recipes is poorly covered by every passage
-// however many function words it shares with the essay.
-//
-// strong is the share covered by stems and concepts alone: a trigram match
-// is a weaker likeness, which can also be chance.
-func (lx *lexicon) coverage(q []token, i int) (share, strong float64) {
-	var have, haveStrong, want float64
-	seen := map[string]bool{}
-	for _, t := range q {
-		if seen[t.folded] {
-			continue
-		}
-		seen[t.folded] = true
-		w := lx.idfNone
-		matched := false
-		for _, term := range t.terms() {
-			if lx.df[term] > 0 {
-				w = math.Min(w, lx.idf(term))
-				if lx.tf[i][term] > 0 {
-					matched = true
+// evidence is what passage i holds for the query.
+type evidence struct {
+	// share is the idf-weighted share of the question's words the passage
+	// contains in any way; strong counts only stems and translations.
+	share, strong float64
+	// scores holds each sentence's score (see sentenceScore).
+	scores []float64
+}
+
+// evidence reads passage i against the query: which question words it
+// holds, and how well each of its sentences answers.
+func (lx *lexicon) evidence(q query, i int) evidence {
+	d := &lx.docs[i]
+	ev := evidence{scores: make([]float64, len(d.sentences))}
+	best := make([]float64, len(q.terms)) // per question word, over the passage
+	var want float64
+	for j := range q.terms {
+		want += q.terms[j].weight
+	}
+	for si := range d.sentences {
+		s := &d.sentences[si]
+		total := 0.0
+		for j := range q.terms {
+			m := 0.0
+			for k := range s.tokens {
+				if x := q.terms[j].match(&s.tokens[k]); x > m {
+					m = x
+					if m == matchStem {
+						break
+					}
 				}
 			}
+			total += m * q.terms[j].weight
+			best[j] = max(best[j], m)
 		}
-		strongMatch := matched
-		if !matched && len(t.phon) >= 7 && lx.gramShare(t.phon, i) >= 0.8 {
-			matched = true
-		}
-		want += w
-		if matched {
-			have += w
-		}
-		if strongMatch {
-			haveStrong += w
+		// Long sentences are discounted so that they don't win by sheer
+		// size.
+		ev.scores[si] = total / (0.5 + 0.5*float64(len(s.tokens))/lx.avgSentence)
+	}
+	for j := range q.terms {
+		for k := range d.heading {
+			best[j] = max(best[j], q.terms[j].match(&d.heading[k]))
 		}
 	}
 	if want == 0 {
-		return 0, 0
+		return ev
 	}
-	return have / want, haveStrong / want
-}
-
-// gramShare is the largest share of a word's trigrams that one word of
-// passage i contains.
-func (lx *lexicon) gramShare(phon string, i int) float64 {
-	n := 0
-	hits := map[int]int{}
-	trigrams(phon, func(g string) {
-		n++
-		for _, w := range lx.grams[i][g] {
-			hits[w]++
+	for j, m := range best {
+		if m > 0 {
+			ev.share += q.terms[j].weight / want
 		}
-	})
-	best := 0
-	for _, h := range hits {
-		best = max(best, h)
+		if m >= matchTranslated {
+			ev.strong += q.terms[j].weight / want
+		}
 	}
-	if n == 0 {
-		return 0
-	}
-	return float64(best) / float64(n)
-}
-
-// trigrams yields a word's character trigrams, without boundary marks so
-// that a word found inside a compound counts.
-func trigrams(phon string, yield func(string)) {
-	for i := 0; i+3 <= len(phon); i++ {
-		yield(phon[i : i+3])
-	}
+	return ev
 }

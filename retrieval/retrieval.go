@@ -1,4 +1,5 @@
-// Package retrieval finds the passages of the essay that answer a question.
+// Package retrieval finds the passages of a text that answer a question,
+// and the sentences in them that do.
 //
 // It embeds passages with an Embedder (an offline, pure-Go default, or any
 // OpenAI-compatible /v1/embeddings backend), keeps them in a persistent
@@ -36,6 +37,30 @@ type Hit struct {
 	// rather than being merely the nearest of unrelated passages. Off-topic
 	// questions get hits with Relevant false.
 	Relevant bool
+	// Evidence holds the passage's sentences that best match the query,
+	// verbatim and in passage order; empty when none shares a word with it.
+	Evidence []string
+	// Sentences scores every sentence of the passage for the query, in
+	// passage order, so that the answering engine can choose and extend the
+	// evidence without analyzing the text again.
+	Sentences []ScoredSentence
+}
+
+// ScoredSentence is one sentence of a hit's passage, read against the
+// query.
+type ScoredSentence struct {
+	Sentence
+	// Score is how well the sentence answers the query: the idf-weighted
+	// question words it contains, discounted for length; 0 when it shares
+	// no word with the question.
+	Score float64 `json:"score"`
+	// Defines reports that the sentence names or defines something
+	// ("… als »Technofeudalismus« bezeichnet", "is called").
+	Defines bool `json:"defines,omitempty"`
+	// RefersBack reports that the sentence begins by pointing at the one
+	// before it ("Dies …", "Mit dem ersten …", "It …"), so that quoted
+	// alone it would lack its subject.
+	RefersBack bool `json:"refers_back,omitempty"`
 }
 
 // Options configure Open.
@@ -45,6 +70,10 @@ type Options struct {
 	Dir      string
 	Embedder Embedder
 	Logger   *slog.Logger
+	// Dictionary, if set, translates question words between German and
+	// English, so that a question in one language finds a text in the
+	// other (see Dictionary).
+	Dictionary *Dictionary
 	// Rebuild forces the store to be rebuilt even if it is current.
 	Rebuild bool
 }

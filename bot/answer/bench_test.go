@@ -19,7 +19,7 @@ func BenchmarkAnswerExtractive(b *testing.B) {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		if a := e.answerExtractive(q, hits); !a.Covered {
+		if a := e.answerExtractive(q, Understand(q, nil, e.essay), hits, nil); !a.Covered {
 			b.Fatal("not covered")
 		}
 	}

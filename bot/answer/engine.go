@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"unicode"
 
 	"github.com/leviathan-bot/leviathan/bot"
 	"github.com/leviathan-bot/leviathan/content"
@@ -18,6 +17,12 @@ import (
 type Retriever interface {
 	Search(ctx context.Context, query string, k int) ([]retrieval.Hit, error)
 	SearchAll(ctx context.Context, queries []string, k int) ([]retrieval.Hit, error)
+	// Read reads given passages against a query (scored sentences,
+	// evidence, relevance) without ranking them.
+	Read(query string, passages []content.Passage) []retrieval.Hit
+	// Central scores the sentences of passages by their centrality to
+	// them as a whole.
+	Central(passages []content.Passage, focus string) [][]retrieval.ScoredSentence
 }
 
 var _ Retriever = (*retrieval.Index)(nil)
@@ -88,41 +93,49 @@ func (e *Engine) Search(ctx context.Context, query string, k int) ([]retrieval.H
 // is an error the front end shows as a usage message; everything after that
 // — an unreachable model, a cut stream, a model citing passages it was not
 // given — still yields an answer, extractive if need be, with a Notice.
+//
+// What the question asks for (Understand) decides how: a question about
+// the whole text, its publication or a named passage is answered from
+// that, never refused; any other question from the evidence retrieval
+// finds, and refused only when retrieval finds none.
 func (e *Engine) Ask(ctx context.Context, req bot.Request) (bot.Answer, error) {
 	q, notice, err := CleanQuestion(req.Question)
 	if err != nil {
 		return bot.Answer{}, err
 	}
-	r, err := e.retrieveFor(ctx, q, req.History)
-	if err != nil {
-		return bot.Answer{}, fmt.Errorf("couldn't search the essay: %w", err)
-	}
-	hits := r.hits
+	u := Understand(q, req.History, e.essay)
 	var a bot.Answer
-	switch {
-	case !anyRelevant(hits):
-		a = e.notCovered(q)
-	case e.llm != nil && !e.grounded(q, r, req.History):
-		e.log.InfoContext(ctx, "no sentence of the retrieved passages matches the question; not asking the model",
-			slog.Bool("translated", r.german != ""))
-		a = e.notCovered(q)
-	case e.llm != nil:
-		a = e.answerLLM(ctx, q, req, hits)
+	var usage bot.Usage
+	switch u.Intent {
+	case IntentWhole:
+		a = e.answerWhole(ctx, q, req)
+	case IntentMetadata:
+		a = e.answerMetadata(q, u)
+	case IntentPassage:
+		if e.llm != nil {
+			hits := e.retriever.Read(q, u.Passages)
+			a = e.answerLLM(ctx, q, req, hits)
+			break
+		}
+		a = e.answerPassage(q, u)
 	default:
-		a = e.answerExtractive(q, hits)
-		// A follow-up often cannot stand alone ("und wer leitet es?"): when
-		// its own words find nothing, read it together with the previous
-		// question, as a person in the conversation would.
-		if !a.Covered && len(req.History) > 0 && refersBack(q) {
-			prev := req.History[len(req.History)-1].Question
-			if b := e.answerExtractive(prev+" "+q, hits); b.Covered {
-				a = b
-			}
+		r, err := e.retrieve(ctx, q, u, req.History)
+		if err != nil {
+			return bot.Answer{}, fmt.Errorf("couldn't search the essay: %w", err)
+		}
+		usage = r.usage
+		switch {
+		case !anyRelevant(r.hits):
+			a = e.notCovered(q)
+		case e.llm != nil:
+			a = e.answerLLM(ctx, q, req, r.hits)
+		default:
+			a = e.answerExtractive(q, u, r.hits, previousAnswer(req.History, u))
 		}
 	}
 	a.Question = q
 	// The rewrite for retrieval is part of what this answer cost.
-	a.Usage = addUsage(a.Usage, r.usage)
+	a.Usage = addUsage(a.Usage, usage)
 	if a.Citations == nil {
 		a.Citations = []bot.Citation{}
 	}
@@ -130,6 +143,32 @@ func (e *Engine) Ask(ctx context.Context, req bot.Request) (bot.Answer, error) {
 		a.Notice = joinNotices(notice, a.Notice)
 	}
 	return a, nil
+}
+
+// answerWhole answers a question about the whole text: with a model from
+// the whole text, without one by the overview of its argument.
+func (e *Engine) answerWhole(ctx context.Context, q string, req bot.Request) bot.Answer {
+	if e.llm != nil {
+		a, err := e.summarizeLLM(ctx, "", bodyPassages(e.essay.Passages), req.OnText)
+		if err == nil {
+			return a
+		}
+		o := e.overview(q)
+		o.Fallback = fallbackReason(err)
+		o.Notice = fallbackNotice(q, o.Fallback)
+		return o
+	}
+	return e.overview(q)
+}
+
+// previousAnswer returns, for a follow-up, a test for the sentences the
+// previous answer quoted, so that the new answer says something new.
+func previousAnswer(history []bot.Turn, u Understanding) func(string) bool {
+	if !u.FollowUp || len(history) == 0 {
+		return nil
+	}
+	prev := history[len(history)-1].Answer
+	return func(s string) bool { return strings.Contains(prev, s) }
 }
 
 // addUsage adds u to *sum; nil stands for nothing used.
@@ -164,28 +203,4 @@ func joinNotices(a, b string) string {
 		return a
 	}
 	return a + " " + b
-}
-
-// backRefs are words that point back into a conversation: pronouns and
-// adverbs that mean nothing without the previous turn.
-var backRefs = map[string]bool{
-	"und": true, "aber": true, "es": true, "er": true, "ihn": true, "ihm": true, "sie": true, "ihr": true,
-	"damit": true, "dazu": true, "davon": true, "darüber": true, "dabei": true, "dafür": true, "dagegen": true,
-	"das": true, "dies": true, "diese": true, "dieser": true, "dieses": true, "dort": true, "denn": true,
-	"and": true, "but": true, "it": true, "he": true, "him": true, "she": true, "her": true, "they": true,
-	"them": true, "that": true, "this": true, "these": true, "those": true, "there": true, "so": true,
-}
-
-// refersBack reports whether a question leans on the previous turn, so
-// that an unrelated new question ("Wie koche ich Spaghetti?") is not read
-// as a follow-up and answered from the earlier topic.
-func refersBack(q string) bool {
-	for _, w := range strings.FieldsFunc(strings.ToLower(q), func(r rune) bool {
-		return !unicode.IsLetter(r)
-	}) {
-		if backRefs[w] {
-			return true
-		}
-	}
-	return false
 }

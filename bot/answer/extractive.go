@@ -2,7 +2,6 @@ package answer
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -11,120 +10,111 @@ import (
 	"github.com/leviathan-bot/leviathan/retrieval"
 )
 
-// How an extractive answer is put together: sentences come from the best
-// few relevant passages only (later hits are mostly noise), and an answer
-// quotes two to four of them.
+// How an extractive answer is put together. It quotes the text verbatim,
+// built around the one sentence that answers best: its passage's
+// neighbouring sentences come before a sentence from another passage,
+// because a run of one paragraph reads as an answer and a scatter of four
+// does not.
 const (
-	answerPassages     = 5
-	minAnswerSentences = 2
-	maxAnswerSentences = 4
+	// answerPassages is how many of the top relevant passages are
+	// considered; later hits are mostly noise.
+	answerPassages = 5
+	// maxAnswerWords bounds an answer (the anchor sentence is always
+	// quoted whole, however long).
+	maxAnswerWords = 120
+	// minAnswerWords: a shorter answer gets its neighbour for context.
+	minAnswerWords = 25
+	// secondPassageShare: another passage joins only when its best
+	// sentence scores at least this share of the anchor's.
+	secondPassageShare = 0.8
+	// neighbourShare: a neighbouring sentence joins when it scores at
+	// least this share of the anchor.
+	neighbourShare = 0.5
+	// definitionBoost favours, for "what is X", the sentences that name
+	// or define something.
+	definitionBoost = 1.5
 )
 
-// notCovered is the answer when nothing in the essay is relevant: it says
-// so plainly, in the question's language, and cites nothing, rather than
-// quoting the nearest noise.
+// excerpt is a run of consecutive sentences of one passage.
+type excerpt struct {
+	passage   content.Passage
+	sentences []retrieval.ScoredSentence
+	// from is the index of the first sentence in its passage.
+	from int
+}
+
+// notCovered is the answer when nothing in the text is relevant: it says
+// so plainly, in the question's language, names what the text is about
+// (from its metadata and headings) and cites nothing, rather than quoting
+// the nearest noise.
 func (e *Engine) notCovered(q string) bot.Answer {
-	text := "Dazu steht nichts im Essay. Er handelt von Trump, Big Tech und dem „Technofeudalismus“ – frag mich etwas dazu, zum Beispiel: Was versteht der Autor unter Technofeudalismus?"
-	if !isGerman(q) {
-		text = "The essay doesn't cover that. It is about Trump, Big Tech and \"technofeudalism\" – ask me something about those, for example: what does the author mean by technofeudalism?"
+	m := e.essay.Meta
+	sections := e.essay.BodySections()
+	var about string
+	if len(sections) > 0 {
+		about = strings.Join(sections, "; ")
+	}
+	var text string
+	if isGerman(q) {
+		text = fmt.Sprintf("Dazu steht nichts in »%s«", m.Title)
+		if m.Author != "" {
+			text += " von " + m.Author
+		}
+		text += "."
+		if about != "" {
+			text += " Der Text behandelt: " + about + "."
+		}
+		text += " Frag mich etwas dazu, oder frag, worum es im Text geht."
+	} else {
+		text = fmt.Sprintf("%q", m.Title)
+		if m.Author != "" {
+			text += " by " + m.Author
+		}
+		text += " doesn't cover that."
+		if about != "" {
+			text += " Its sections: " + about + "."
+		}
+		text += " Ask me about those, or ask what the text is about."
 	}
 	return bot.Answer{Mode: bot.ModeExtractive, Text: text, Citations: []bot.Citation{}}
 }
 
-// A question that asks what something is or means is best answered by the
-// sentence that names or defines it ("… den ich … als »Technofeudalismus«
-// bezeichnet habe").
-var (
-	definitionQuestion = regexp.MustCompile(`(?i)\b(was (ist|sind|heißt|bedeutet|bezeichnet|versteht|meint)|worum geht|definition|defin|what (is|are|does|do)\b.*\b(mean|means|meant)\b|what (is|are)\b|what's)`)
-	definingSentence   = regexp.MustCompile(`(?i)\b(bezeichn\w*|versteh\w*|nenn\w*|nannte|genannt|definier\w*|bedeutet|das heißt|gemeint)\b`)
-)
-
-// leadsIn reports whether a sentence only introduces what follows
-// ("Am Beispiel der chinesischen Kolonialkriege erklärte Mao:"): quoted
-// alone it says nothing.
-func leadsIn(s string) bool { return strings.HasSuffix(s, ":") }
-
-// candidate is a sentence considered for an answer.
-type candidate struct {
-	analyzed
-	score float64
-}
-
-// answerExtractive quotes the sentences of the top relevant passages that
-// best match the question, in essay order, each cited by passage.
-func (e *Engine) answerExtractive(q string, hits []retrieval.Hit) bot.Answer {
-	ix := indexOf(e.essay)
-	qry := ix.query(q)
-	definition := definitionQuestion.MatchString(q)
+// answerExtractive quotes the sentences that answer the question best.
+// exclude, if set, reports sentences that must not be quoted again (those
+// of the previous answer, for a follow-up).
+func (e *Engine) answerExtractive(q string, u Understanding, hits []retrieval.Hit, exclude func(string) bool) bot.Answer {
+	if exclude == nil {
+		exclude = func(string) bool { return false }
+	}
+	type candidate struct {
+		hit   retrieval.Hit
+		best  int
+		score float64
+	}
 	var cands []candidate
-	used := 0
 	for _, h := range hits {
-		if !h.Relevant || used == answerPassages {
+		if !h.Relevant || len(cands) == answerPassages {
 			continue
 		}
 		// Later passages count for a little less: retrieval ranked them
 		// lower, but the sentence that answers best may still be there.
-		rank := 1 - 0.08*float64(used)
-		used++
-		prev := 0.0
-		for _, s := range ix.sentences(h.Passage) {
-			own := ix.score(qry, s)
-			if definition && s.Defines {
-				own *= 1.5
-			}
-			// A sentence right after a matching one often explains it
-			// ("… den ich als »Technofeudalismus« bezeichnet habe. Indem
-			// große Unternehmen …"), so it inherits some of its score.
-			prev, own = own, rank*(own+0.4*prev)
-			if leadsIn(s.Text) {
+		rank := 1 - 0.08*float64(len(cands))
+		c := candidate{hit: h, best: -1}
+		for i, s := range h.Sentences {
+			if exclude(s.Text) || leadsIn(s.Text) {
 				continue
 			}
-			cands = append(cands, candidate{analyzed: s, score: own})
+			sc := s.Score
+			if u.Intent == IntentDefinition && s.Defines {
+				sc *= definitionBoost
+			}
+			if sc*rank > c.score {
+				c.best, c.score = i, sc*rank
+			}
 		}
+		cands = append(cands, c)
 	}
-	// Retrieval can call a passage relevant on a faint likeness (a
-	// character n-gram, a vague vector); if not one sentence shares a word
-	// with the question, quoting would be quoting noise.
-	if !slices.ContainsFunc(cands, func(c candidate) bool { return c.score > 0 }) {
-		// An English question meets the German sentences only through
-		// look-alike words, but retrieval also knows the essay's terms in
-		// English ("published" / "erschien"). Where it found evidence the
-		// sentence scorer cannot see, the opening of the best passage
-		// answers; a German question has no such excuse.
-		if isGerman(q) || len(cands) == 0 {
-			return e.notCovered(q)
-		}
-		cands[0].score = 1
-		if len(cands) > 1 && cands[1].Passage.ID == cands[0].Passage.ID {
-			cands[1].score = 0.5
-		}
-	}
-	picked := pickSentences(cands)
-	var b strings.Builder
-	if !isGerman(q) {
-		b.WriteString("From the essay (German original):\n")
-	}
-	cites := newCiter()
-	for i, c := range picked {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(c.Text)
-		if i+1 < len(picked) && runsOn(c.analyzed, picked[i+1].analyzed) {
-			continue
-		}
-		fmt.Fprintf(&b, " [%d]", cites.number(c.Passage))
-	}
-	return bot.Answer{Mode: bot.ModeExtractive, Text: b.String(), Citations: cites.list, Covered: true}
-}
-
-// pickSentences chooses two to four sentences: the best (which must score
-// above 0), the others that score at least 40% of it, and — if that leaves
-// one — the next best or, when nothing else matches, its neighbour. They
-// are returned in essay order.
-func pickSentences(cands []candidate) []candidate {
-	order := slices.Clone(cands)
-	slices.SortStableFunc(order, func(a, b candidate) int {
+	slices.SortStableFunc(cands, func(a, b candidate) int {
 		switch {
 		case a.score > b.score:
 			return -1
@@ -133,50 +123,111 @@ func pickSentences(cands []candidate) []candidate {
 		}
 		return 0
 	})
-	best := order[0].score
-	var picked []candidate
-	for _, c := range order {
-		if len(picked) == maxAnswerSentences {
-			break
-		}
-		if len(picked) < minAnswerSentences && c.score > 0 || best > 0 && c.score >= 0.4*best {
-			picked = append(picked, c)
+	if len(cands) == 0 || cands[0].best < 0 {
+		return e.notCovered(q)
+	}
+	anchor := cands[0]
+	parts := []excerpt{expand(anchor.hit, anchor.best, u, exclude)}
+	words := excerptWords(parts[0])
+	if len(cands) > 1 && cands[1].best >= 0 && cands[1].score >= secondPassageShare*anchor.score {
+		second := expand(cands[1].hit, cands[1].best, Understanding{}, exclude)
+		if words+excerptWords(second) <= maxAnswerWords {
+			parts = append(parts, second)
 		}
 	}
-	if len(picked) < minAnswerSentences {
-		// Only one sentence matches: its neighbour gives it context.
-		if n, ok := neighbour(cands, picked[0]); ok {
-			picked = append(picked, n)
-		}
-	}
-	slices.SortFunc(picked, func(a, b candidate) int {
-		if a.Passage.Order != b.Passage.Order {
-			return a.Passage.Order - b.Passage.Order
-		}
-		return a.Index - b.Index
-	})
-	return picked
+	slices.SortFunc(parts, func(a, b excerpt) int { return a.passage.Order - b.passage.Order })
+	return e.render(q, parts)
 }
 
-// neighbour returns the sentence after c in its passage, or the one before.
-func neighbour(cands []candidate, c candidate) (candidate, bool) {
-	var before *candidate
-	for i := range cands {
-		o := cands[i]
-		if o.Passage.ID != c.Passage.ID {
-			continue
+// expand grows the anchor sentence into a readable excerpt of its passage:
+// a sentence that refers back brings the one it refers to, a question or a
+// lead-in brings its answer, a definition brings the sentence that explains
+// it, and neighbours that also answer join while the answer stays short.
+func expand(h retrieval.Hit, anchor int, u Understanding, exclude func(string) bool) excerpt {
+	ss := h.Sentences
+	lo, hi := anchor, anchor
+	words := func() int {
+		n := 0
+		for _, s := range ss[lo : hi+1] {
+			n += len(strings.Fields(s.Text))
 		}
-		if o.Index == c.Index+1 {
-			return o, true
+		return n
+	}
+	fits := func(i int) bool { return words()+len(strings.Fields(ss[i].Text)) <= maxAnswerWords }
+	// "Dies …", "Mit dem ersten …": quote what they point to (twice at
+	// most: a chain longer than that is a paragraph, not an answer).
+	for n := 0; n < 2 && lo > 0 && (ss[lo].RefersBack || leadsIn(ss[lo-1].Text)) && fits(lo-1); n++ {
+		lo--
+	}
+	// A question the text asks, or a lead-in, is answered by what follows;
+	// a sentence that names a term is explained by the next one.
+	if hi+1 < len(ss) && (asks(ss[hi].Text) || leadsIn(ss[hi].Text) || u.Intent == IntentDefinition && ss[hi].Defines) && fits(hi+1) {
+		hi++
+	}
+	best := ss[anchor].Score
+	for {
+		grew := false
+		if hi+1 < len(ss) && !exclude(ss[hi+1].Text) && fits(hi+1) &&
+			(ss[hi+1].Score >= neighbourShare*best || ss[hi+1].RefersBack && ss[hi+1].Score > 0 || words() < minAnswerWords) {
+			hi++
+			grew = true
+		} else if lo > 0 && !exclude(ss[lo-1].Text) && fits(lo-1) &&
+			(ss[lo-1].Score >= neighbourShare*best || words() < minAnswerWords) {
+			lo--
+			grew = true
 		}
-		if o.Index == c.Index-1 {
-			before = &cands[i]
+		if !grew {
+			break
 		}
 	}
-	if before != nil {
-		return *before, true
+	// A run never ends on a lead-in whose continuation it does not quote
+	// ("… erklärte Mao:" before the quote in the next passage).
+	for hi > anchor && leadsIn(ss[hi].Text) {
+		hi--
 	}
-	return candidate{}, false
+	return excerpt{passage: h.Passage, sentences: ss[lo : hi+1]}
+}
+
+// render writes excerpts as one answer: each run of consecutive sentences is
+// quoted verbatim and cited once.
+func (e *Engine) render(q string, parts []excerpt) bot.Answer {
+	var b strings.Builder
+	if !isGerman(q) && e.essay.Meta.Language == "de" {
+		b.WriteString("From the text (German original):\n")
+	}
+	cites := newCiter()
+	for i, p := range parts {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		for j, s := range p.sentences {
+			if j > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(s.Text)
+		}
+		fmt.Fprintf(&b, " [%d]", cites.number(p.passage))
+	}
+	return bot.Answer{Mode: bot.ModeExtractive, Text: b.String(), Citations: cites.list, Covered: true}
+}
+
+func excerptWords(x excerpt) int {
+	n := 0
+	for _, s := range x.sentences {
+		n += len(strings.Fields(s.Text))
+	}
+	return n
+}
+
+// leadsIn reports whether a sentence only introduces what follows ("Am
+// Beispiel der chinesischen Kolonialkriege erklärte Mao:"): quoted alone it
+// says nothing.
+func leadsIn(s string) bool { return strings.HasSuffix(strings.TrimSpace(s), ":") }
+
+// asks reports whether a sentence of the text is itself a question, which
+// the text answers next.
+func asks(s string) bool {
+	return strings.HasSuffix(strings.TrimRight(strings.TrimSpace(s), "»«\"“”'"), "?")
 }
 
 // citer numbers passages in the order an answer first cites them.
@@ -195,11 +246,4 @@ func (c *citer) number(p content.Passage) int {
 	c.byID[p.ID] = n
 	c.list = append(c.list, bot.Citation{N: n, ID: p.ID, Label: p.Label, Section: p.Section, Kind: p.Kind, Text: p.Text})
 	return n
-}
-
-// runsOn reports whether b follows a directly in the same passage, so that
-// "a b" is itself a verbatim quote and one citation after b serves both:
-// "[1] … [1] … [1]" after every sentence of one paragraph reads badly.
-func runsOn(a, b analyzed) bool {
-	return a.Passage.ID == b.Passage.ID && strings.Contains(a.Passage.Text, a.Text+" "+b.Text)
 }

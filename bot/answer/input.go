@@ -2,10 +2,11 @@ package answer
 
 import (
 	"fmt"
-	"github.com/leviathan-bot/leviathan/bot"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/leviathan-bot/leviathan/bot"
 )
 
 // CleanQuestion validates and normalizes user text before it reaches

@@ -2,10 +2,11 @@ package answer
 
 import (
 	"errors"
-	"github.com/leviathan-bot/leviathan/bot"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/leviathan-bot/leviathan/bot"
 )
 
 func TestCleanQuestion(t *testing.T) {

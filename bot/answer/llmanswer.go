@@ -46,7 +46,7 @@ func (e *Engine) answerLLM(ctx context.Context, q string, req bot.Request, hits 
 		reason := fallbackReason(err)
 		e.log.LogAttrs(ctx, slog.LevelWarn, "llm answer failed; answering extractively",
 			append(attrs, slog.String("reason", reason), slog.Any("err", err))...)
-		a := e.answerExtractive(q, hits)
+		a := e.answerExtractive(q, Understand(q, req.History, e.essay), hits, previousAnswer(req.History, Understand(q, req.History, e.essay)))
 		a.Mode = bot.ModeExtractive
 		a.Fallback = reason
 		a.Notice = joinNotices(a.Notice, fallbackNotice(q, reason))

@@ -28,6 +28,30 @@ type wordRetriever struct {
 	essay *content.Essay
 	mu    sync.Mutex
 	calls [][]string
+	// ix reads the chosen passages' sentences (for the extractive
+	// fallback); the ranking and relevance stay this fake's.
+	ix *retrieval.Index
+}
+
+func (r *wordRetriever) index() *retrieval.Index {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.ix == nil {
+		ix, err := retrieval.Open(context.Background(), r.essay, retrieval.Options{Embedder: retrieval.NewOffline()})
+		if err != nil {
+			panic(err)
+		}
+		r.ix = ix
+	}
+	return r.ix
+}
+
+func (r *wordRetriever) Read(q string, ps []content.Passage) []retrieval.Hit {
+	return r.index().Read(q, ps)
+}
+
+func (r *wordRetriever) Central(ps []content.Passage, focus string) [][]retrieval.ScoredSentence {
+	return r.index().Central(ps, focus)
 }
 
 func (r *wordRetriever) Search(ctx context.Context, q string, k int) ([]retrieval.Hit, error) {
@@ -52,7 +76,12 @@ func (r *wordRetriever) SearchAll(ctx context.Context, qs []string, k int) ([]re
 		hits = append(hits, retrieval.Hit{Passage: p, Score: float64(score), Relevant: score > 0})
 	}
 	slices.SortStableFunc(hits, func(a, b retrieval.Hit) int { return int(b.Score - a.Score) })
-	return hits[:k], nil
+	hits = hits[:k]
+	for i, h := range hits {
+		read := r.index().Read(strings.Join(qs, " "), []content.Passage{h.Passage})
+		hits[i].Sentences, hits[i].Evidence = read[0].Sentences, read[0].Evidence
+	}
+	return hits, nil
 }
 
 func (r *wordRetriever) searches() [][]string {

@@ -68,7 +68,7 @@ func TestConsecutiveSentencesShareACitation(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkCited(t, a)
-	if got := len(citeRe.FindAllString(a.Text, -1)); got != 1 || len(splitSentences(a.Text)) < 2 {
+	if got := len(citeRe.FindAllString(a.Text, -1)); got != 1 || len(retrieval.SplitSentences(a.Text)) < 2 {
 		t.Errorf("want one citation after a run of sentences from ¶4, got %d citations:\n%s", got, a.Text)
 	}
 }

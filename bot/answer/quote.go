@@ -36,8 +36,6 @@ func (e *Engine) Quote(ctx context.Context, topic string, n int) ([]bot.Quote, e
 	if err != nil {
 		return nil, fmt.Errorf("couldn't search the essay: %w", err)
 	}
-	ix := indexOf(e.essay)
-	qry := ix.query(t)
 	quotes := []bot.Quote{}
 	for _, h := range hits {
 		if len(quotes) == n {
@@ -47,13 +45,16 @@ func (e *Engine) Quote(ctx context.Context, topic string, n int) ([]bot.Quote, e
 			continue
 		}
 		q := bot.Quote{Passage: h.Passage, Text: h.Passage.Text, Score: h.Score}
-		if len([]rune(h.Passage.Text)) > wholePassageRunes {
-			bestScore := 0.0
-			for _, s := range ix.sentences(h.Passage) {
-				if sc := ix.score(qry, s); sc > bestScore {
-					bestScore, q.Text = sc, s.Text
+		if len([]rune(h.Passage.Text)) > wholePassageRunes && len(h.Evidence) > 0 {
+			// The evidence sentences are verbatim and in order; the
+			// best-scoring one is the quote.
+			best := h.Sentences[0]
+			for _, s := range h.Sentences {
+				if s.Score > best.Score {
+					best = s
 				}
 			}
+			q.Text = best.Text
 		}
 		quotes = append(quotes, q)
 	}

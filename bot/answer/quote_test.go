@@ -3,9 +3,10 @@ package answer
 import (
 	"context"
 	"errors"
-	"github.com/leviathan-bot/leviathan/bot"
 	"strings"
 	"testing"
+
+	"github.com/leviathan-bot/leviathan/bot"
 )
 
 func TestQuoteByLabel(t *testing.T) {

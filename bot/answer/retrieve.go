@@ -8,16 +8,8 @@ import (
 	"github.com/leviathan-bot/leviathan/retrieval"
 )
 
-// retrieve finds the passages for a question. The essay is German, so with
-// a model a non-German question is also searched as its German rewrite; in
-// a conversation the previous question is searched too, so that a
-// follow-up ("und was meint er damit?") finds what it refers to.
-func (e *Engine) retrieve(ctx context.Context, q string, history []bot.Turn) ([]retrieval.Hit, error) {
-	r, err := e.retrieveFor(ctx, q, history)
-	return r.hits, err
-}
-
-// retrieved is what retrieve found, and with which phrasings.
+// retrieved is what retrieval found for a question, and with which
+// phrasings.
 type retrieved struct {
 	hits []retrieval.Hit
 	// german is the model's German rewrite of a non-German question, ""
@@ -27,31 +19,34 @@ type retrieved struct {
 	usage bot.Usage
 }
 
-func (e *Engine) retrieveFor(ctx context.Context, q string, history []bot.Turn) (retrieved, error) {
+// retrieve finds the passages for a question. With a model, a non-German
+// question is also searched as its German rewrite; a follow-up is also
+// searched together with the previous question, so that "und wer leitet
+// es?" finds what "es" is. Retrieval alone decides what is relevant: the
+// engine does not second-guess its verdict.
+func (e *Engine) retrieve(ctx context.Context, q string, u Understanding, history []bot.Turn) (retrieved, error) {
 	var r retrieved
+	if u.Query != "" {
+		q = u.Query
+	}
 	queries := []string{q}
 	prev := ""
 	if len(history) > 0 {
 		prev = history[len(history)-1].Question
 	}
 	if e.llm != nil && !e.noTranslate && !isGerman(q) {
-		de, u := e.translateQuery(ctx, q, prev)
-		r.usage = u
+		de, usage := e.translateQuery(ctx, q, prev)
+		r.usage = usage
 		if de != "" && de != q {
 			queries = append(queries, de)
 			r.german = de
 		}
 	}
-	if prev != "" && prev != q {
-		queries = append(queries, prev)
+	if u.FollowUp && prev != "" && prev != q {
+		queries = append(queries, prev+" "+q)
 	}
-	// Look deeper than the passages kept: a passage that carries evidence
-	// (Relevant) can rank below weak likenesses, as ¶3, the only one with
-	// »Kartellrichtlinien«, ranks seventh for "Welche Richtlinie wurde
-	// erwähnt?", and must not be cut off for them. And "Was ist X?" is best
-	// answered where the essay introduces X, which need not be where X is
-	// mentioned most: there the passages that define a term lead.
-	definition := definitionQuestion.MatchString(q)
+	// Look deeper than the passages kept: a passage with evidence can rank
+	// below weak likenesses and must not be cut off for them.
 	k := 3 * e.topK
 	var hits []retrieval.Hit
 	var err error
@@ -63,94 +58,27 @@ func (e *Engine) retrieveFor(ctx context.Context, q string, history []bot.Turn) 
 	if err != nil {
 		return r, fmt.Errorf("couldn't search with %d phrasings: %w", len(queries), err)
 	}
-	if definition {
-		hits = e.definitionsFirst(queries, hits)
+	if u.Intent == IntentDefinition {
+		hits = definitionsFirst(hits)
 	}
 	hits = relevantFirst(hits)
 	r.hits = hits[:min(len(hits), e.topK)]
 	return r, nil
 }
 
-// grounded reports whether a sentence of the relevant hits shares a word
-// with the question or its German rewrite, the check the extractive answer
-// makes before quoting. Retrieval can call a passage relevant on a faint
-// likeness (a character n-gram, a vague vector); the model must not be
-// asked to answer from such noise, because it would improvise. A follow-up
-// that refers back is read with the previous question, as the extractive
-// answer reads it.
-//
-// A non-German question with a German rewrite is judged by the rewrite,
-// and by its own words only where they are the essay's very words (names,
-// "Technofeudalismus"): English words meet German sentences otherwise only
-// as cognates, which is how "the capital of Australia" finds "Kapital". An
-// English question without a rewrite is left to retrieval, whose bilingual
-// vocabulary has already judged it.
-func (e *Engine) grounded(q string, r retrieved, history []bot.Turn) bool {
-	german := isGerman(q)
-	if r.german == "" && !german {
-		return true
-	}
-	ix := indexOf(e.essay)
-	type phrasing struct {
-		q     query
-		exact bool // only the same stem counts, no cognate
-	}
-	ps := []phrasing{{ix.query(q), !german}}
-	if r.german != "" {
-		ps = append(ps, phrasing{q: ix.query(r.german)})
-	}
-	if len(history) > 0 && refersBack(q) {
-		ps = append(ps, phrasing{q: ix.query(history[len(history)-1].Question + " " + q), exact: !german})
-	}
-	for _, h := range r.hits {
-		if !h.Relevant {
-			continue
-		}
-		for _, s := range ix.sentences(h.Passage) {
-			for _, p := range ps {
-				if p.exact && sharesStem(p.q, s) || !p.exact && ix.score(p.q, s) > 0 {
-					return true
-				}
-			}
-		}
-	}
-	return false
-}
-
-// sharesStem reports whether the sentence contains a word of the query
-// with the very same stem.
-func sharesStem(q query, s analyzed) bool {
-	for _, qt := range q.terms {
-		for _, t := range s.Terms {
-			if qt.stem == t.stem {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// definitionsFirst moves the relevant passages with a sentence that names
-// or defines a term of the question (»…« bezeichnet, nannte, …) to the
-// front, keeping the retrieval order otherwise.
-func (e *Engine) definitionsFirst(queries []string, hits []retrieval.Hit) []retrieval.Hit {
-	ix := indexOf(e.essay)
-	analyzed := make([]query, len(queries))
-	for i, q := range queries {
-		analyzed[i] = ix.query(q)
-	}
+// definitionsFirst moves the relevant passages with a sentence that both
+// matches the question and names or defines something (»…« bezeichnet,
+// "is called") to the front, keeping the retrieval order otherwise: "Was
+// ist X?" is best answered where the text introduces X, which need not be
+// where X is mentioned most.
+func definitionsFirst(hits []retrieval.Hit) []retrieval.Hit {
 	defines := func(h retrieval.Hit) bool {
 		if !h.Relevant {
 			return false
 		}
-		for _, s := range ix.sentences(h.Passage) {
-			if !s.Defines {
-				continue
-			}
-			for _, q := range analyzed {
-				if ix.score(q, s) > 0 {
-					return true
-				}
+		for _, s := range h.Sentences {
+			if s.Defines && s.Score > 0 {
+				return true
 			}
 		}
 		return false

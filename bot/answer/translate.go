@@ -2,10 +2,11 @@ package answer
 
 import (
 	"context"
-	"github.com/leviathan-bot/leviathan/bot"
 	"log/slog"
 	"strings"
 	"time"
+
+	"github.com/leviathan-bot/leviathan/bot"
 )
 
 // translatePrompt asks for a German search query, not a polished

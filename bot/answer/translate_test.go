@@ -51,10 +51,11 @@ func TestTranslationRecall(t *testing.T) {
 			if table[q.Q] == "" {
 				t.Fatalf("no translation for %q", q.Q)
 			}
-			hits, err := e.retrieve(t.Context(), q.Q, nil)
+			r, err := e.retrieve(t.Context(), q.Q, Understand(q.Q, nil, essay), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
+			hits := r.hits
 			rank := slices.IndexFunc(hits, func(h retrieval.Hit) bool { return slices.Contains(q.Labels, h.Passage.Label) })
 			switch {
 			case rank == 0:

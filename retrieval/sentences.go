@@ -1,4 +1,4 @@
-package answer
+package retrieval
 
 import (
 	"strings"
@@ -8,27 +8,26 @@ import (
 
 // abbreviations end in a period that does not end a sentence. Single
 // letters ("d.", "z.", "B.", initials) are handled apart.
-var abbreviations = setOf("anm.", "üb.", "bzw.", "usw.", "vgl.", "ca.", "dr.", "nr.", "etc.", "prof.", "st.",
-	"jh.", "ggf.", "evtl.", "inkl.", "chr.", "sog.", "bspw.", "z.b.", "d.h.", "u.a.", "o.ä.", "u.ä.", "e.g.",
-	"i.e.", "mr.", "mrs.", "ms.", "vs.", "hrsg.", "übers.", "jr.", "sen.", "abs.", "bd.", "s.o.", "s.u.")
+var abbreviations = listSet(`anm. üb. bzw. usw. vgl. ca. dr. nr. etc. prof. st. jh. ggf. evtl. inkl. chr. sog. bspw.
+z.b. d.h. u.a. o.ä. u.ä. e.g. i.e. mr. mrs. ms. vs. hrsg. übers. jr. sen. abs. bd. s.o. s.u.`)
 
-// sentence is a verbatim slice of a passage's text.
-type sentence struct {
-	Text string
+// Sentence is a verbatim slice of a passage's text.
+type Sentence struct {
+	Text string `json:"text"`
 	// Index is the sentence's position in its passage, from 0.
-	Index int
+	Index int `json:"index"`
 }
 
-// splitSentences cuts a passage into sentences. Every sentence is a
+// SplitSentences cuts a passage into sentences. Every sentence is a
 // verbatim substring of text (only the white space between sentences is
 // dropped), so a quoted sentence can be found in the essay character for
 // character. It does not cut inside German quotation marks (»…«, „…“, ›…‹)
 // when they are balanced, after abbreviations ("z.B.", "Anm. d. Üb."), or
 // where the next word starts in lower case.
-func splitSentences(text string) []sentence {
+func SplitSentences(text string) []Sentence {
 	quotes := quotesBalanced(text)
 	low := strings.ContainsRune(text, '„')
-	var out []sentence
+	var out []Sentence
 	depth := 0
 	start := 0
 	prev := rune(0)
@@ -98,9 +97,9 @@ func quoteDelta(r rune, low bool) int {
 	return 0
 }
 
-func appendSentence(out []sentence, s string) []sentence {
+func appendSentence(out []Sentence, s string) []Sentence {
 	if s = strings.TrimSpace(s); s != "" {
-		out = append(out, sentence{Text: s, Index: len(out)})
+		out = append(out, Sentence{Text: s, Index: len(out)})
 	}
 	return out
 }
