@@ -36,6 +36,9 @@ type Hit struct {
 	// rather than being merely the nearest of unrelated passages. Off-topic
 	// questions get hits with Relevant false.
 	Relevant bool
+	// Evidence holds the sentences of the passage that best match the
+	// query, verbatim and in reading order.
+	Evidence []string
 }
 
 // Options configure Open.
