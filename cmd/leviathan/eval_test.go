@@ -261,3 +261,97 @@ func TestEvalBadInput(t *testing.T) {
 		t.Errorf("no file: exit %d, %q", code, stderr)
 	}
 }
+
+var essaySets = []string{"../../retrieval/testdata/eval/essay-dev.jsonl", "../../retrieval/testdata/eval/essay-heldout.jsonl"}
+
+// The essay's question sets are well-formed: every gold phrase is verbatim
+// in the essay (in a passage, or for metadata in the front matter), every
+// question has a known type, ids are unique across both halves, and each
+// half has the questions the issue asks for.
+func TestEssaySets(t *testing.T) {
+	essay := content.Load()
+	source := normalizeForGold(essay.Source)
+	types := []string{"whole", "metadata", "label", "definition", "fact", "why", "follow-up", "off-topic"}
+	ids := map[string]string{}
+	for _, path := range essaySets {
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		qs, err := readEvalQuestions(f, path)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		count := map[string]int{}
+		for _, q := range qs {
+			id := q.idString()
+			if other, ok := ids[id]; ok {
+				t.Errorf("%s: id %s is also in %s", path, id, other)
+			}
+			ids[id] = path
+			if !slices.Contains(types, q.Type) || (q.Type == "off-topic") != q.offTopic() {
+				t.Errorf("%s: %s has type %q and %d gold phrases", path, id, q.Type, len(*q.Gold))
+			}
+			if q.Lang != "de" && q.Lang != "en" {
+				t.Errorf("%s: %s has language %q", path, id, q.Lang)
+			}
+			count[q.Type]++
+			for _, g := range *q.Gold {
+				inPassage := slices.ContainsFunc(essay.Passages, func(p content.Passage) bool { return containsGold(p.Text, []string{g}) })
+				if !inPassage && (q.Type != "metadata" || !strings.Contains(source, normalizeForGold(g))) {
+					t.Errorf("%s: %s: gold phrase %q is not in the essay", path, id, g)
+				}
+			}
+		}
+		for typ, least := range map[string]int{"whole": 10, "metadata": 5, "label": 5, "off-topic": 5} {
+			if count[typ] < least {
+				t.Errorf("%s: %d %s questions, want at least %d", path, count[typ], typ, least)
+			}
+		}
+	}
+}
+
+// Floors on the held-out half, offline, a little below what was measured
+// when the set was written (German recall@5 0.79, answers with a gold
+// phrase 0.63; English 0.81 and 0.34; every off-topic question refused in
+// both halves). Raise them as the engine improves; never tune on the
+// held-out questions to pass them.
+func TestEssayEvalFloors(t *testing.T) {
+	dir := t.TempDir()
+	for _, path := range essaySets {
+		code, stdout, stderr := run(t, dir, "eval", "--json", path)
+		if code != exitOK {
+			t.Fatalf("%s: exit %d: %s", path, code, stderr)
+		}
+		lines := strings.Split(strings.TrimSpace(stdout), "\n")
+		var sum evalSummary
+		if err := json.Unmarshal([]byte(lines[len(lines)-1]), &sum); err != nil {
+			t.Fatal(err)
+		}
+		s := sum.Summary
+		t.Logf("%s: recall@5 de %.2f en %.2f; answer has gold de %.2f en %.2f; off-topic refused %d/%d",
+			filepath.Base(path), deref(s.ByLang["de"].Recall5), deref(s.ByLang["en"].Recall5),
+			deref(s.ByLang["de"].AnswerRate), deref(s.ByLang["en"].AnswerRate), s.All.OffRefused, s.All.OffTopic)
+		if s.All.OffRefused != s.All.OffTopic {
+			t.Errorf("%s: %d of %d off-topic questions refused", path, s.All.OffRefused, s.All.OffTopic)
+		}
+		if !strings.HasSuffix(path, "heldout.jsonl") {
+			continue
+		}
+		for lang, f := range map[string]struct{ r5, answer float64 }{"de": {0.75, 0.55}, "en": {0.75, 0.30}} {
+			c := s.ByLang[lang]
+			if deref(c.Recall5) < f.r5 || deref(c.AnswerRate) < f.answer {
+				t.Errorf("held-out, %s: recall@5 %.2f (floor %.2f), answer has gold %.2f (floor %.2f)",
+					lang, deref(c.Recall5), f.r5, deref(c.AnswerRate), f.answer)
+			}
+		}
+	}
+}
+
+func deref(v *float64) float64 {
+	if v == nil {
+		return 0
+	}
+	return *v
+}
