@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/leviathan-bot/leviathan/bot"
+	"github.com/leviathan-bot/leviathan/bot/llm/llmtest"
 	"github.com/leviathan-bot/leviathan/content"
 	"github.com/leviathan-bot/leviathan/retrieval"
 )
@@ -354,4 +355,30 @@ func deref(v *float64) float64 {
 		return 0
 	}
 	return *v
+}
+
+// With a model configured, eval measures the model's answers: the same
+// engine calls as ask, the mode in the summary.
+func TestEvalWithLLM(t *testing.T) {
+	fake := llmtest.New(t)
+	fake.Respond = func(llmtest.Request) llmtest.Reply {
+		return llmtest.Reply{Text: "Es geht um das Department of Government Efficiency (DOGE) unter der Leitung von Elon Musk [1]."}
+	}
+	code, stdout, stderr := runEnv(t, []string{"OPENAI_BASE_URL=" + fake.BaseURL(), "OPENAI_API_KEY=sk-test"},
+		"eval", "--json", "testdata/eval-small.jsonl")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	var sum evalSummary
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &sum); err != nil {
+		t.Fatal(err)
+	}
+	if sum.Summary.Mode != bot.ModeLLM || len(fake.ChatRequests()) == 0 {
+		t.Errorf("mode %s, %d chat requests", sum.Summary.Mode, len(fake.ChatRequests()))
+	}
+	// Only the DOGE question's gold phrase is in the model's answer.
+	if fact := sum.Summary.ByType["fact"]; fact.Answered != 1 {
+		t.Errorf("fact answers with a gold phrase: %d, want 1", fact.Answered)
+	}
 }
