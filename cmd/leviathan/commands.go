@@ -25,6 +25,7 @@ func subcommandList() []subcommand {
 		{"search", "[flags] QUERY", "list the passages that best match a query", (*Main).runSearch},
 		{"quote", "[flags] TOPIC|LABEL", "quote passages verbatim (a topic, or a label such as ¶12)", (*Main).runQuote},
 		{"summary", "[flags] [SECTION]", "summarize the essay or one section", (*Main).runSummary},
+		{"eval", "[flags] FILE", "measure search and answers on a question file (JSON lines with gold phrases)", (*Main).runEval},
 		{"passages", "[flags]", "list passage labels and sections", (*Main).runPassages},
 		{"index", "[flags]", "build the vector store (rebuild with --rebuild)", (*Main).runIndex},
 		{"chat", "[flags]", "local console: ask like on Discord, without a token", (*Main).runChat},

@@ -240,6 +240,7 @@ var commandGroups = map[string][]string{
 	"search":   {groupCore, groupLLM}, // the embedder may be remote
 	"quote":    {groupCore, groupLLM},
 	"summary":  {groupCore, groupLLM},
+	"eval":     {groupCore, groupLLM},
 	"index":    {groupCore, groupLLM},
 	"passages": {groupCore},
 	"version":  {groupCore},
