@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/leviathan-bot/leviathan/retrieval"
 )
 
 // Config is every setting of the program. Each one is read from an
@@ -19,9 +21,11 @@ import (
 // both are declared once, in settings below, which is also what the README's
 // table and the deployment manifests are checked against.
 type Config struct {
-	DataDir   string
-	LogLevel  slog.Level
-	LogFormat string // "text" or "json"
+	DataDir string
+	// Dictionary is the path of the German-English dictionary, or "off".
+	Dictionary string
+	LogLevel   slog.Level
+	LogFormat  string // "text" or "json"
 
 	// The OpenAI-compatible backend. An LLM is used when APIKey or BaseURL
 	// is set.
@@ -77,6 +81,8 @@ func defaultDataDir() string {
 var settings = []setting{
 	{"LEVIATHAN_DATA_DIR", "data-dir", "", "directory for the vector store (default: the user cache directory + /leviathan)", false,
 		func(c *Config, v string) error { c.DataDir = v; return nil }},
+	{"LEVIATHAN_DICTIONARY", "dictionary", retrieval.DefaultDictionaryPath, "German-English dictionary in Ding's format (Debian's trans-de-en) for English questions about German texts and back; a missing file only logs; \"off\" turns it off", false,
+		func(c *Config, v string) error { c.Dictionary = v; return nonEmpty(v) }},
 	{"LEVIATHAN_LOG_LEVEL", "log-level", "info", "log level: debug, info, warn, error", false,
 		func(c *Config, v string) error { return c.LogLevel.UnmarshalText([]byte(v)) }},
 	{"LEVIATHAN_LOG_FORMAT", "log-format", "text", "log format: text or json", false,

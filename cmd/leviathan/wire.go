@@ -6,7 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"os"
 	"strings"
+	"time"
 
 	"github.com/leviathan-bot/leviathan/bot/answer"
 	"github.com/leviathan-bot/leviathan/content"
@@ -84,6 +86,27 @@ type hooks struct {
 	llmRequestError func(reason string)
 }
 
+// openDictionary loads the German-English dictionary. Without it the bot
+// still works (English questions then rely on cognates), so a missing or
+// unreadable file is logged, not fatal.
+func openDictionary(path string, log *slog.Logger) *retrieval.Dictionary {
+	if path == "" || path == "off" {
+		return nil
+	}
+	start := time.Now()
+	d, err := retrieval.OpenDictionary(path, retrieval.GermanKey, retrieval.EnglishKey)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		log.Info("no German-English dictionary; English questions about German texts rely on cognates (install Debian's trans-de-en)", "path", path)
+		return nil
+	case err != nil:
+		log.Warn("couldn't load the German-English dictionary; going on without it", "path", path, "err", err)
+		return nil
+	}
+	log.Debug("loaded the German-English dictionary", "path", path, "pairs", d.Stats().Pairs, "took", time.Since(start).Round(time.Millisecond))
+	return d
+}
+
 // openEngine builds the store and the engine from the configuration.
 func openEngine(ctx context.Context, cfg Config, log *slog.Logger, rebuild bool) (*answer.Engine, *retrieval.Index, error) {
 	return openEngineWith(ctx, cfg, log, rebuild, hooks{})
@@ -98,7 +121,7 @@ func openEngineWith(ctx context.Context, cfg Config, log *slog.Logger, rebuild b
 	if emb == nil {
 		emb = retrieval.NewOffline()
 	}
-	ix, err := retrieval.Open(ctx, essay, retrieval.Options{Dir: cfg.DataDir, Embedder: emb, Logger: log, Rebuild: rebuild})
+	ix, err := retrieval.Open(ctx, essay, retrieval.Options{Dir: cfg.DataDir, Embedder: emb, Logger: log, Rebuild: rebuild, Dictionary: openDictionary(cfg.Dictionary, log)})
 	if err != nil {
 		return nil, nil, fmt.Errorf("couldn't open the passage store in %s: %w", cfg.DataDir, err)
 	}
