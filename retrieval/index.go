@@ -343,8 +343,6 @@ func fuse(dense, lexical []float64) []float64 {
 // and everyday words are gone. The evaluation test checks both sides.
 const minCoverage = 0.05
 
-
-
 // minLikenessCoverage is the share a passage must cover when some of it is
 // covered only by likeness (most of a word's character trigrams, as in a
 // compound part): such a match counts as evidence only when it leaves
