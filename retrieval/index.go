@@ -19,11 +19,14 @@ import (
 // Index is an open store over the essay's passages. It is safe for
 // concurrent use.
 type Index struct {
-	stats    Stats
-	emb      Embedder
-	col      *chromem.Collection
-	lex      *lexicon
-	dict     *Dictionary
+	stats Stats
+	emb   Embedder
+	col   *chromem.Collection
+	lex   *lexicon
+	dict  *Dictionary
+	// lang is the texts' language ("de", "en"; "" for unknown or mixed),
+	// which question words are translated into.
+	lang     string
 	passages []content.Passage
 	log      *slog.Logger
 }
@@ -63,6 +66,7 @@ func Open(ctx context.Context, essay *content.Essay, opts Options) (*Index, erro
 		emb:      opts.Embedder,
 		lex:      newLexicon(essay.Passages),
 		dict:     opts.Dictionary,
+		lang:     strings.ToLower(essay.Meta.Language),
 		passages: essay.Passages,
 		log:      log,
 	}
@@ -217,7 +221,7 @@ func (ix *Index) Stats() Stats { return ix.stats }
 // evidence (the sentences that answer) and the relevance verdict. k is
 // clamped to the number of passages; k <= 0 returns nothing.
 func (ix *Index) Search(ctx context.Context, query string, k int) ([]Hit, error) {
-	q := ix.lex.newQuery(query, ix.dict)
+	q := ix.lex.newQuery(query, ix.dict, ix.lang)
 	ranked, err := ix.rank(ctx, query, q)
 	if err != nil {
 		return nil, err
@@ -383,7 +387,7 @@ func (ix *Index) SearchAll(ctx context.Context, queries []string, k int) ([]Hit,
 			continue
 		}
 		seen[key] = true
-		q := ix.lex.newQuery(text, ix.dict)
+		q := ix.lex.newQuery(text, ix.dict, ix.lang)
 		ranked, err := ix.rank(ctx, text, q)
 		if err != nil {
 			return nil, err

@@ -132,7 +132,7 @@ type query struct {
 }
 
 // newQuery analyzes a question once for everything search does with it.
-func (lx *lexicon) newQuery(text string, dict *Dictionary) query {
+func (lx *lexicon) newQuery(text string, dict *Dictionary, lang string) query {
 	var q query
 	seen := map[string]bool{}
 	for _, t := range Analyze(text) {
@@ -140,7 +140,7 @@ func (lx *lexicon) newQuery(text string, dict *Dictionary) query {
 			continue
 		}
 		seen[t.Folded] = true
-		qt := queryTerm{Token: t, alts: dict.translate(t)}
+		qt := queryTerm{Token: t, alts: dict.translate(t, lang)}
 		w := lx.idfNone
 		for _, s := range append(append([]string(nil), t.Stems...), qt.alts...) {
 			if lx.df[s] > 0 {

@@ -13,7 +13,7 @@ import (
 // questions about the publication. Passages the index does not hold are
 // skipped.
 func (ix *Index) Read(query string, passages []content.Passage) []Hit {
-	q := ix.lex.newQuery(query, ix.dict)
+	q := ix.lex.newQuery(query, ix.dict, ix.lang)
 	out := make([]Hit, 0, len(passages))
 	for _, p := range passages {
 		if !ix.holds(p) {

@@ -1,15 +1,24 @@
 package retrieval
 
-// translate returns the analyzer stems of a question word's translations,
-// both ways (the analyzer does not know the question's language, and a
-// word can be both): an English word's German translations and a German
-// word's English ones. Nil without a dictionary.
-func (d *Dictionary) translate(t Token) []string {
+// translate returns the analyzer stems of a question word's translations
+// into the language of the texts: for a German text an English word's
+// German translations, for an English one a German word's English ones,
+// for texts of either (lang "") both. Translating toward a language the
+// text is not in finds nothing but accidents: "kochen" would find Tim Cook.
+// Nil without a dictionary.
+func (d *Dictionary) translate(t Token, lang string) []string {
 	if d == nil {
 		return nil
 	}
+	var ways [][]string
+	if lang != "en" {
+		ways = append(ways, d.ToGerman(EnglishKey(t.Word)))
+	}
+	if lang != "de" {
+		ways = append(ways, d.ToEnglish(GermanKey(t.Word)))
+	}
 	var out []string
-	for _, alts := range [][]string{d.ToGerman(EnglishKey(t.Word)), d.ToEnglish(GermanKey(t.Word))} {
+	for _, alts := range ways {
 		for _, a := range alts {
 			if a != "" && !containsString(t.Stems, a) && !containsString(out, a) {
 				out = append(out, a)

@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -32,6 +33,9 @@ const (
 type overviewPart struct {
 	labelDE, labelEN string
 	parts            []excerpt
+	// heading writes the label on a line of its own (a section summary),
+	// not as the line's lead.
+	heading bool
 }
 
 // sentenceRef is one sentence of a body passage with its centrality.
@@ -111,7 +115,7 @@ func (e *Engine) overview(q string) bot.Answer {
 		opening = max(1, min(n, opening))
 	}
 	if r, ok := pick(func(r sentenceRef) bool { return r.pos < opening }); ok {
-		lines = append(lines, overviewPart{"These", "Thesis", []excerpt{one(r)}})
+		lines = append(lines, overviewPart{labelDE: "These", labelEN: "Thesis", parts: []excerpt{one(r)}})
 	}
 	// The key term is one the text names in quotation marks where it
 	// defines it ("… als »Technofeudalismus« bezeichnet") and then keeps
@@ -156,7 +160,7 @@ func (e *Engine) overview(q string) bot.Answer {
 			x.sentences = r.all[x.from : r.i+2]
 			used[r.all[r.i+1].Text] = true
 		}
-		lines = append(lines, overviewPart{"Begriff", "Key term", []excerpt{x}})
+		lines = append(lines, overviewPart{labelDE: "Begriff", labelEN: "Key term", parts: []excerpt{x}})
 	}
 	// The conclusion is in the closing passages; the last one weighs
 	// most, where texts put their final word.
@@ -176,10 +180,10 @@ func (e *Engine) overview(q string) bot.Answer {
 		}
 	}
 	if len(steps) > 0 {
-		lines = append(lines, overviewPart{"Argument", "Argument", steps})
+		lines = append(lines, overviewPart{labelDE: "Argument", labelEN: "Argument", parts: steps})
 	}
 	if hasConclusion {
-		lines = append(lines, overviewPart{"Schluss", "Conclusion", []excerpt{one(conclusion)}})
+		lines = append(lines, overviewPart{labelDE: "Schluss", labelEN: "Conclusion", parts: []excerpt{one(conclusion)}})
 	}
 	return e.renderOverview(q, "", lines)
 }
@@ -230,40 +234,53 @@ func one(r sentenceRef) excerpt {
 func (e *Engine) sectionSummary(heading string, passages []content.Passage) bot.Answer {
 	body := bodyPassages(passages)
 	central := e.retriever.Central(body, heading)
-	k := min(max(len(body), 2), 5)
+	// Three to five sentences: one per passage, two from each when the
+	// section has fewer than three passages.
+	k := min(max(len(body), sectionMinSentences), sectionMaxSentences)
+	perPassage := 1
+	if len(body) < sectionMinSentences {
+		perPassage = 2
+	}
 	type ref struct {
 		pi, i int
 		score float64
 	}
-	var best []ref
+	var cands []ref
 	for pi := range body {
-		r := ref{pi: pi, i: -1}
+		var mine []ref
 		for i, s := range central[pi] {
-			if standalone(s) && (r.i < 0 || s.Score > r.score) {
-				r.i, r.score = i, s.Score
+			if standalone(s) {
+				mine = append(mine, ref{pi, i, s.Score})
 			}
 		}
-		if r.i >= 0 {
-			best = append(best, r)
-		}
+		slices.SortStableFunc(mine, func(a, b ref) int { return cmp.Compare(b.score, a.score) })
+		cands = append(cands, mine[:min(perPassage, len(mine))]...)
 	}
-	slices.SortStableFunc(best, func(a, b ref) int {
-		switch {
-		case a.score > b.score:
-			return -1
-		case a.score < b.score:
-			return 1
+	slices.SortStableFunc(cands, func(a, b ref) int { return cmp.Compare(b.score, a.score) })
+	cands = cands[:min(k, len(cands))]
+	slices.SortFunc(cands, func(a, b ref) int {
+		if a.pi != b.pi {
+			return a.pi - b.pi
 		}
-		return 0
+		return a.i - b.i
 	})
-	best = best[:min(k, len(best))]
-	slices.SortFunc(best, func(a, b ref) int { return a.pi - b.pi })
 	var parts []excerpt
-	for _, r := range best {
-		parts = append(parts, excerpt{passage: body[r.pi], sentences: central[r.pi][r.i : r.i+1]})
+	for _, r := range cands {
+		// Consecutive sentences of one passage are one excerpt.
+		if n := len(parts); n > 0 && parts[n-1].passage.ID == body[r.pi].ID && parts[n-1].from+len(parts[n-1].sentences) == r.i {
+			parts[n-1].sentences = central[r.pi][parts[n-1].from : r.i+1]
+			continue
+		}
+		parts = append(parts, excerpt{passage: body[r.pi], sentences: central[r.pi][r.i : r.i+1], from: r.i})
 	}
-	return e.renderOverview("", heading, []overviewPart{{heading, heading, parts}})
+	return e.renderOverview("", heading, []overviewPart{{heading, heading, parts, true}})
 }
+
+// A section summary quotes this many sentences.
+const (
+	sectionMinSentences = 3
+	sectionMaxSentences = 5
+)
 
 // renderOverview writes an overview: a bold label per line, each excerpt
 // quoted and cited.
@@ -282,7 +299,11 @@ func (e *Engine) renderOverview(q, heading string, lines []overviewPart) bot.Ans
 		if !german {
 			label = l.labelEN
 		}
-		b.WriteString("**" + label + ":** ")
+		if l.heading {
+			b.WriteString("**" + label + "**\n")
+		} else {
+			b.WriteString("**" + label + ":** ")
+		}
 		for i, x := range l.parts {
 			if i > 0 {
 				b.WriteByte(' ')

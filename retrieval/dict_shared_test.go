@@ -1,0 +1,29 @@
+package retrieval
+
+import (
+	"sync"
+	"testing"
+)
+
+var (
+	testDictOnce sync.Once
+	testDict     *Dictionary
+)
+
+// realDictionary returns Debian's German-English dictionary, loaded once
+// per test binary, or nil when it is not installed (the project's test
+// script installs it; a machine without apt runs the figures without it,
+// against their own floors).
+func realDictionary(t testing.TB) *Dictionary {
+	t.Helper()
+	testDictOnce.Do(func() {
+		d, err := OpenDictionary(DefaultDictionaryPath, GermanKey, EnglishKey)
+		if err == nil {
+			testDict = d
+		}
+	})
+	if testDict == nil {
+		t.Logf("no dictionary at %s: English figures are without it", DefaultDictionaryPath)
+	}
+	return testDict
+}
