@@ -72,6 +72,10 @@ type Meta struct {
 	Translators         string `json:"translators"`
 	OriginalPublication string `json:"original_publication"`
 	Language            string `json:"language"`
+	// Published says when (and where) the text appeared; Source where this
+	// copy comes from. Both are free text, shown to people, never parsed.
+	Published string `json:"published,omitempty"`
+	Source    string `json:"source,omitempty"`
 }
 
 // Essay is the parsed essay.
@@ -202,6 +206,10 @@ func parseMeta(m *Meta, fm string) {
 			m.OriginalPublication = v
 		case "language":
 			m.Language = v
+		case "published":
+			m.Published = v
+		case "source":
+			m.Source = v
 		}
 	}
 }
@@ -216,12 +224,14 @@ func normLabel(s string) string {
 		}
 		return r
 	}, s)
+	// A paragraph number may carry a part letter ("¶12b"): texts read from
+	// files split long paragraphs.
 	for _, pre := range []string{"¶", "§", "#", "absatz", "paragraph", "para", "p"} {
-		if rest, ok := strings.CutPrefix(s, pre); ok && isDigits(rest) {
+		if rest, ok := strings.CutPrefix(s, pre); ok && isParaNum(rest) {
 			return "p" + strings.TrimLeft(rest, "0")
 		}
 	}
-	if isDigits(s) {
+	if isParaNum(s) {
 		return "p" + strings.TrimLeft(s, "0")
 	}
 	for _, pre := range []string{"fußnote", "fussnote", "footnote", "anm", "note", "fn"} {
@@ -240,6 +250,13 @@ func normLabel(s string) string {
 	return s
 }
 
+// isParaNum reports whether s is a paragraph number with an optional part
+// suffix: "12", "12b", "12aa".
+func isParaNum(s string) bool {
+	letters := strings.TrimRightFunc(s, func(r rune) bool { return r >= 'a' && r <= 'z' })
+	return isDigits(letters)
+}
+
 func isDigits(s string) bool {
 	if s == "" {
 		return false
@@ -255,7 +272,12 @@ func isDigits(s string) bool {
 // Lookup finds a passage by its label, written any of the usual ways
 // ("¶12", "12", "p12", "Fn1", "Fußnote 1", "Kolophon") or by its ID.
 func (e *Essay) Lookup(label string) (Passage, bool) {
-	if i, ok := e.byLabel[normLabel(label)]; ok {
+	n := normLabel(label)
+	if i, ok := e.byLabel[n]; ok {
+		return e.Passages[i], true
+	}
+	// "¶12" names the whole paragraph; when it was split, its first part.
+	if i, ok := e.byLabel[n+"a"]; ok && strings.HasPrefix(n, "p") && isDigits(n[1:]) {
 		return e.Passages[i], true
 	}
 	for _, p := range e.Passages {
@@ -270,7 +292,8 @@ func (e *Essay) Lookup(label string) (Passage, bool) {
 // that callers can tell "quote ¶12" from "quote Technofeudalismus".
 func LooksLikeLabel(s string) bool {
 	n := normLabel(s)
-	return (strings.HasPrefix(n, "p") || strings.HasPrefix(n, "fn")) && isDigits(strings.TrimLeft(n, "pfn")) || n == "kolophon"
+	return strings.HasPrefix(n, "p") && isParaNum(n[1:]) ||
+		strings.HasPrefix(n, "fn") && isDigits(n[2:]) || n == "kolophon"
 }
 
 // ByID returns the passage with the given ID.
@@ -319,11 +342,18 @@ func (e *Essay) Section(name string) (string, []Passage) {
 }
 
 // BodySections lists the sections of the argument, without the notes
-// section: what can be summarized (notes are quoted, not summarized).
+// section (or, in a text read from a file, any section of notes only): what
+// can be summarized (notes are quoted, not summarized).
 func (e *Essay) BodySections() []string {
+	body := map[string]bool{}
+	for _, p := range e.Passages {
+		if p.Kind == KindBody || p.Kind == KindQuote {
+			body[p.Section] = true
+		}
+	}
 	var out []string
 	for _, s := range e.Sections {
-		if s != NotesSection {
+		if s != NotesSection && body[s] {
 			out = append(out, s)
 		}
 	}
