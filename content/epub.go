@@ -147,7 +147,11 @@ func checkDRM(files map[string]*zip.File, read func(string) ([]byte, error)) err
 			Method struct {
 				Algorithm string `xml:"Algorithm,attr"`
 			} `xml:"EncryptionMethod"`
-			URI string `xml:"CipherData>CipherReference>URI,attr"`
+			Cipher struct {
+				Reference struct {
+					URI string `xml:"URI,attr"`
+				} `xml:"CipherReference"`
+			} `xml:"CipherData"`
 		} `xml:"EncryptedData"`
 	}
 	if err := xml.Unmarshal(enc, &doc); err != nil {
@@ -155,7 +159,7 @@ func checkDRM(files map[string]*zip.File, read func(string) ([]byte, error)) err
 	}
 	for _, d := range doc.Data {
 		if !fontObfuscation[d.Method.Algorithm] {
-			return fmt.Errorf("%w: META-INF/encryption.xml encrypts %s; %s", ErrDRM, d.URI, advice)
+			return fmt.Errorf("%w: META-INF/encryption.xml encrypts %s; %s", ErrDRM, d.Cipher.Reference.URI, advice)
 		}
 	}
 	return nil

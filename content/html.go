@@ -94,6 +94,7 @@ func (w *htmlWalker) walk(n *html.Node) {
 		return
 	}
 	if htmlSkip[n.DataAtom] || hidden(n) {
+		w.buf.WriteByte(' ') // the words on either side are not one word
 		return
 	}
 	switch n.DataAtom {
@@ -157,7 +158,8 @@ func isNote(n *html.Node) bool {
 	return false
 }
 
-// textOf is the visible text under n.
+// textOf is the visible text under n (n itself is shown even if it is of
+// a kind that is skipped elsewhere, such as a footnote's <aside>).
 func textOf(n *html.Node) string {
 	var sb strings.Builder
 	var walk func(*html.Node)
@@ -175,7 +177,9 @@ func textOf(n *html.Node) string {
 			}
 		}
 	}
-	walk(n)
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		walk(c)
+	}
 	return sb.String()
 }
 

@@ -30,14 +30,12 @@ func splitPassage(text string, max int) []string {
 	}
 	for _, s := range sentences(text) {
 		n := utf8.RuneCountInString(strings.TrimSpace(s))
-		if chunkLen > 0 && chunkLen+n > max {
+		if chunkLen > 0 && utf8.RuneCountInString(strings.TrimSpace(chunk+s)) > max {
 			flush()
 		}
 		if n > max {
 			flush()
-			for _, w := range splitWords(s, max) {
-				parts = append(parts, w)
-			}
+			parts = append(parts, splitWords(s, max)...)
 			continue
 		}
 		chunk += s
