@@ -149,6 +149,11 @@ func LoadLibrary(dir string, opts Options) (*Library, error) {
 func LoadFile(path string, opts Options) (t *Text, err error) {
 	ext := strings.ToLower(filepath.Ext(path))
 	format := extensions[ext]
+	// PDF: github.com/ledongthuc/pdf, the pure-Go reader tried on the
+	// Debian book, returns the glyphs without the spaces between words
+	// ("DieDebian-Distributionsetztsich…"), without paragraph breaks and with
+	// hyphenation and ligatures left in; no passage would be readable. The
+	// converters named here rebuild words and paragraphs from the layout.
 	if ext == ".pdf" {
 		return nil, fmt.Errorf("%w: PDF: convert it to text or EPUB first, e.g. `pdftotext -layout book.pdf book.txt` (poppler-utils) or `ebook-convert book.pdf book.epub` (Calibre), and check the paragraphs", ErrUnsupported)
 	}
