@@ -1,12 +1,15 @@
-// Package content holds the essay Leviathan answers about and turns it into
+// Package content holds the texts Leviathan answers about and turns them into
 // passages: the unit that is embedded, retrieved, quoted and cited.
+//
+// # The built-in essay
 //
 // The essay is embedded in the binary (essay.md, Markdown with front matter),
 // so every build answers about exactly the text it was built with and needs no
 // files at run time. Passages are verbatim slices of that text: whatever the bot
-// quotes or cites can be found character for character in the essay.
+// quotes or cites can be found character for character in the essay. Load
+// returns it; Builtin returns it as a Text of a library (ID BuiltinID, "essay").
 //
-// The source format is small and fixed, so the parser is too:
+// The source format is small and fixed, so its parser (Parse) is too:
 //   - "## Heading" starts a section;
 //   - "> text" is a block quote inside the argument (its own passage);
 //   - "<aside>…</aside>" is a pull quote, layout that repeats a sentence of the
@@ -16,6 +19,31 @@
 //     [n] citations);
 //   - the first paragraph of the "Anmerkungen" section is the colophon;
 //   - "<!-- … -->" comments are editorial notes and are dropped.
+//
+// # A library of texts
+//
+// LoadLibrary reads a folder the operator fills: every supported file is a
+// Text whose ID is its file name without extension, lower case, beside the
+// built-in essay (unless Options.NoBuiltin). Each format is read with a
+// library made for it:
+//   - Markdown (.md, .markdown) with goldmark (CommonMark) and optional YAML
+//     front matter (title, author, translators, language, published,
+//     source); headings are sections, [^n] footnotes are note passages;
+//   - plain text (.txt, .text): paragraphs separated by blank lines;
+//   - HTML (.html, .htm, .xhtml) with golang.org/x/net/html: headings,
+//     paragraphs, block quotes, list items; navigation, headers, footers,
+//     asides, scripts, styles and forms are dropped;
+//   - EPUB (.epub): the package document's metadata and spine order, each
+//     chapter read as HTML; an EPUB with DRM is refused.
+//
+// PDF is refused with how to convert it (the pure-Go reader tried ran the
+// words of a real book together). A text's language comes from its metadata or is
+// detected (DetectLanguage: German or English). Paragraphs are "¶n", counted
+// per text; one longer than Options.MaxPassageChars is split at sentence
+// boundaries into "¶na", "¶nb", …, and Lookup("¶n") finds its first part. A
+// file that cannot be read (unparsable, empty, a duplicate ID, too large, not
+// UTF-8, DRM, an unknown extension) becomes a line in Library.Skipped, and
+// the other files still load.
 package content
 
 import (

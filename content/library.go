@@ -109,7 +109,11 @@ func LoadLibrary(dir string, opts Options) (*Library, error) {
 		case e.IsDir():
 			skip(name, "a folder: subfolders are not read")
 		case extensions[strings.ToLower(filepath.Ext(name))] == "" && !strings.EqualFold(filepath.Ext(name), ".pdf"):
-			skip(name, fmt.Sprintf("unknown extension %q: supported are .md, .markdown, .txt, .text, .html, .htm, .xhtml, .epub", filepath.Ext(name)))
+			what := fmt.Sprintf("unknown extension %q", filepath.Ext(name))
+			if filepath.Ext(name) == "" {
+				what = "no extension"
+			}
+			skip(name, what+": supported are .md, .markdown, .txt, .text, .html, .htm, .xhtml, .epub")
 		default:
 			id := strings.ToLower(strings.TrimSuffix(name, filepath.Ext(name)))
 			byID[id] = append(byID[id], name)

@@ -93,6 +93,7 @@ func TestLoadLibraryOptions(t *testing.T) {
 		}
 	}
 	write("Essay.md", "# Eigenes\n\nEin eigener Text mit dem Namen des eingebauten.\n")
+	write("LIESMICH", "Eine Datei ohne Endung.\n")
 	if err := os.Mkdir(filepath.Join(dir, "unterordner"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -101,8 +102,9 @@ func TestLoadLibraryOptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(lib.Texts) != 1 || lib.Texts[0].Format != FormatBuiltin || len(lib.Skipped) != 2 ||
-		!strings.Contains(lib.Skipped[0].Reason, "the built-in essay's") || lib.Skipped[1].File != "unterordner" {
+	if len(lib.Texts) != 1 || lib.Texts[0].Format != FormatBuiltin || len(lib.Skipped) != 3 ||
+		!strings.Contains(lib.Skipped[0].Reason, "the built-in essay's") ||
+		!strings.HasPrefix(lib.Skipped[1].Reason, "no extension") || lib.Skipped[2].File != "unterordner" {
 		t.Errorf("with the built-in essay: texts %d, skipped %+v", len(lib.Texts), lib.Skipped)
 	}
 
