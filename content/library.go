@@ -231,7 +231,7 @@ func ParseText(id string, format Format, data []byte, opts Options) (t *Text, er
 		meta.Language = DetectLanguage(b.sample())
 	}
 	e := b.finish(meta.Language)
-	e.Meta, e.Source, e.Hash = meta, source, hashBytes(data)
+	e.Meta, e.Source, e.Hash = meta, source, textHash(meta, e.Passages)
 	return &Text{ID: id, Format: format, Essay: e}, nil
 }
 

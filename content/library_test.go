@@ -155,3 +155,25 @@ func TestBuiltin(t *testing.T) {
 		t.Errorf("Builtin().Lookup(¶12) = %+v, %v", p, ok)
 	}
 }
+
+// The hash changes with whatever changes the passages, and only then.
+func TestTextHash(t *testing.T) {
+	data := []byte("# A\n\nErster Satz hier. Zweiter Satz hier.\n")
+	hash := func(data []byte, opts Options) string {
+		tx, err := ParseText("a", FormatMarkdown, data, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tx.Hash
+	}
+	base := hash(data, Options{})
+	if again := hash(data, Options{}); again != base || len(base) != 64 {
+		t.Errorf("hash not stable: %s, %s", base, again)
+	}
+	if other := hash(data, Options{MaxPassageChars: 20}); other == base {
+		t.Error("a smaller passage limit split the paragraph, but the hash stayed")
+	}
+	if other := hash([]byte("# B\n\nErster Satz hier. Zweiter Satz hier.\n"), Options{}); other == base {
+		t.Error("another heading, same hash")
+	}
+}

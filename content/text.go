@@ -33,6 +33,12 @@ type Text struct {
 	// File is the path the text was read from ("" for the built-in essay).
 	File   string
 	Format Format
+	// Essay holds the metadata, passages and sections. For a text read from
+	// a file, Source is the file's text ("" for an EPUB) and Hash is the hex
+	// SHA-256 of the metadata and passages as read: whatever changes what a
+	// store holds (the file, the parser, the passage limit) changes it. The
+	// built-in essay keeps the hash of its source, so existing stores stay
+	// current.
 	Essay
 }
 
@@ -169,7 +175,22 @@ func collapseSpace(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-func hashBytes(b []byte) string {
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
+// textHash identifies a text as read: metadata, then every passage field,
+// each value followed by a NUL (which no field contains) so that no two
+// different texts hash alike by shifting text between fields.
+func textHash(m Meta, passages []Passage) string {
+	h := sha256.New()
+	field := func(s string) {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	for _, s := range []string{m.Title, m.OriginalTitle, m.Author, m.Translators, m.OriginalPublication, m.Language, m.Published, m.Source} {
+		field(s)
+	}
+	for _, p := range passages {
+		for _, s := range []string{p.ID, p.Label, p.Section, string(p.Kind), p.Text} {
+			field(s)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
