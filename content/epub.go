@@ -24,7 +24,8 @@ var fontObfuscation = map[string]bool{
 // META-INF/container.xml gives the metadata and the reading order (spine);
 // each chapter of the spine is read with the HTML parser, sections and
 // numbering running on across chapters. An EPUB whose content is encrypted
-// (DRM) is refused with ErrDRM. limit bounds every unpacked part.
+// (DRM) is refused with ErrDRM. limit bounds every unpacked part, and four
+// times limit all of them.
 func parseEPUB(data []byte, b *builder, limit int64) (Meta, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
@@ -34,6 +35,9 @@ func parseEPUB(data []byte, b *builder, limit int64) (Meta, error) {
 	for _, f := range zr.File {
 		files[f.Name] = f
 	}
+	// A ZIP can unpack to far more than it weighs: every part is bounded by
+	// limit, and all parts together by a few times that.
+	budget := 4 * limit
 	read := func(name string) ([]byte, error) {
 		f, ok := files[name]
 		if !ok {
@@ -54,6 +58,9 @@ func parseEPUB(data []byte, b *builder, limit int64) (Meta, error) {
 		}
 		if int64(len(b)) > limit {
 			return nil, fmt.Errorf("%s unpacks to more than %d bytes", name, limit)
+		}
+		if budget -= int64(len(b)); budget < 0 {
+			return nil, fmt.Errorf("the EPUB unpacks to more than %d bytes", 4*limit)
 		}
 		return b, nil
 	}

@@ -1,7 +1,10 @@
 package content
 
 import (
+	"archive/zip"
+	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -175,5 +178,50 @@ func TestTextHash(t *testing.T) {
 	}
 	if other := hash([]byte("# B\n\nErster Satz hier. Zweiter Satz hier.\n"), Options{}); other == base {
 		t.Error("another heading, same hash")
+	}
+}
+
+// An EPUB is bounded by what it unpacks to, not only by what it weighs:
+// each part, and all parts together.
+func TestEPUBUnpackLimit(t *testing.T) {
+	// Six chapters of 900 bytes each, which a ZIP packs into far less.
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	add := func(name, text string) {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write([]byte(text)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add("META-INF/container.xml", `<container><rootfiles><rootfile full-path="p.opf"/></rootfiles></container>`)
+	var manifest, spine string
+	for i := range 6 {
+		manifest += fmt.Sprintf(`<item id="c%d" href="c%d.html" media-type="text/html"/>`, i, i)
+		spine += fmt.Sprintf(`<itemref idref="c%d"/>`, i)
+		add(fmt.Sprintf("c%d.html", i), "<p>"+strings.Repeat("Wort ", 178)+"</p>")
+	}
+	add("p.opf", "<package><manifest>"+manifest+"</manifest><spine>"+spine+"</spine></package>")
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		limit int64
+		want  string
+	}{
+		{500, "c0.html unpacks to 897 bytes, the limit is 500"},
+		{1000, "the EPUB unpacks to more than 4000 bytes"},
+		{2000, ""},
+	}
+	for _, c := range cases {
+		tx, err := ParseText("e", FormatEPUB, buf.Bytes(), Options{MaxFileBytes: c.limit})
+		switch {
+		case c.want == "" && (err != nil || len(tx.Passages) != 6):
+			t.Errorf("limit %d: %v", c.limit, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("limit %d: err = %v, want %q", c.limit, err, c.want)
+		}
 	}
 }
