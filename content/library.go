@@ -42,6 +42,9 @@ type Skipped struct {
 	Reason string `json:"reason"`
 }
 
+// String is the line an operator reads: "notes.docx: unknown extension …".
+func (s Skipped) String() string { return s.File + ": " + s.Reason }
+
 // Library is the set of texts the bot answers about.
 type Library struct {
 	// Texts in a stable order: the built-in essay first, then by ID.
@@ -70,7 +73,7 @@ var (
 	ErrDRM         = errors.New("DRM-protected")
 )
 
-// parsers maps a file extension to its format.
+// extensions maps a file extension to its format.
 var extensions = map[string]Format{
 	".md": FormatMarkdown, ".markdown": FormatMarkdown,
 	".txt": FormatText, ".text": FormatText,

@@ -70,6 +70,9 @@ func TestLoadLibrary(t *testing.T) {
 			t.Errorf("%s: reason %q, want it to contain %q", c.file, reason, c.reason)
 		}
 	}
+	if got, want := lib.Skipped[0].String(), "adobe.epub: DRM-protected: the EPUB has META-INF/rights.xml"; !strings.HasPrefix(got, want) {
+		t.Errorf("Skipped[0] = %q, want %q…", got, want)
+	}
 	for _, s := range lib.Skipped {
 		if !seen[s.File] {
 			t.Errorf("unexpected skipped file %s: %s", s.File, s.Reason)
