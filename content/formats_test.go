@@ -339,3 +339,36 @@ func subsequence(s, t string) bool {
 	}
 	return true
 }
+
+// The general Markdown reader, given the essay's source as a file, finds
+// what the essay's own parser finds: the same 17 paragraphs and 3 footnotes
+// with the same labels, sections, kinds and text (pull quotes and comments
+// left out). Only the colophon is the essay parser's own rule; here it is a
+// plain paragraph.
+func TestMarkdownReadsTheEssayAlike(t *testing.T) {
+	e := Load()
+	tx, err := ParseText("essay-file", FormatMarkdown, []byte(e.Source), Options{MaxPassageChars: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tx.Meta.Title != e.Meta.Title || tx.Meta.Author != e.Meta.Author || tx.Meta.Translators != e.Meta.Translators ||
+		tx.Meta.Language != "de" || tx.Meta.Source != e.Meta.Source {
+		t.Errorf("meta = %+v, want %+v", tx.Meta, e.Meta)
+	}
+	colophon, _ := e.Lookup("Kolophon")
+	if len(tx.Passages) != len(e.Passages) {
+		t.Fatalf("%d passages, the essay has %d", len(tx.Passages), len(e.Passages))
+	}
+	for _, p := range tx.Passages {
+		if p.Label == "¶18" {
+			if p.Text != colophon.Text || p.Section != NotesSection {
+				t.Errorf("¶18 = %+v, want the colophon", p)
+			}
+			continue
+		}
+		q, ok := e.Lookup(p.Label)
+		if !ok || q.Text != p.Text || q.Section != p.Section || q.Kind != p.Kind || q.ID != p.ID {
+			t.Errorf("%s = %s|%s|%.40q, the essay has %s|%s|%.40q", p.Label, p.Kind, p.Section, p.Text, q.Kind, q.Section, q.Text)
+		}
+	}
+}
