@@ -81,7 +81,9 @@ var extensions = map[string]Format{
 	".epub": FormatEPUB,
 }
 
-// Builtin returns the built-in essay as a text of a library.
+// Builtin returns the built-in essay as a text of a library. Its passages
+// are the essay parser's and are never split: its labels are cited in
+// answers already given and must not move.
 func Builtin() *Text {
 	return &Text{ID: BuiltinID, Format: FormatBuiltin, Essay: *Load()}
 }

@@ -99,7 +99,7 @@ func abbreviation(before string) bool {
 		return true
 	}
 	switch strings.ToLower(word) {
-	case "dr", "prof", "nr", "bzw", "vgl", "ca", "usw", "etc", "abb", "bd", "hrsg", "jh", "st", "mr", "mrs", "ms", "vs", "no", "e.g", "i.e", "z.b", "d.h", "u.a", "s", "ff":
+	case "dr", "prof", "nr", "bzw", "vgl", "ca", "usw", "etc", "abb", "bd", "hrsg", "jh", "st", "mr", "mrs", "ms", "vs", "e.g", "i.e", "z.b", "d.h", "u.a", "s", "ff":
 		return true
 	}
 	return false
