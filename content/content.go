@@ -1,12 +1,15 @@
-// Package content holds the essay Leviathan answers about and turns it into
+// Package content holds the texts Leviathan answers about and turns them into
 // passages: the unit that is embedded, retrieved, quoted and cited.
+//
+// # The built-in essay
 //
 // The essay is embedded in the binary (essay.md, Markdown with front matter),
 // so every build answers about exactly the text it was built with and needs no
 // files at run time. Passages are verbatim slices of that text: whatever the bot
-// quotes or cites can be found character for character in the essay.
+// quotes or cites can be found character for character in the essay. Load
+// returns it; Builtin returns it as a Text of a library (ID BuiltinID, "essay").
 //
-// The source format is small and fixed, so the parser is too:
+// The source format is small and fixed, so its parser (Parse) is too:
 //   - "## Heading" starts a section;
 //   - "> text" is a block quote inside the argument (its own passage);
 //   - "<aside>…</aside>" is a pull quote, layout that repeats a sentence of the
@@ -16,6 +19,31 @@
 //     [n] citations);
 //   - the first paragraph of the "Anmerkungen" section is the colophon;
 //   - "<!-- … -->" comments are editorial notes and are dropped.
+//
+// # A library of texts
+//
+// LoadLibrary reads a folder the operator fills: every supported file is a
+// Text whose ID is its file name without extension, lower case, beside the
+// built-in essay (unless Options.NoBuiltin). Each format is read with a
+// library made for it:
+//   - Markdown (.md, .markdown) with goldmark (CommonMark) and optional YAML
+//     front matter (title, author, translators, language, published,
+//     source); headings are sections, [^n] footnotes are note passages;
+//   - plain text (.txt, .text): paragraphs separated by blank lines;
+//   - HTML (.html, .htm, .xhtml) with golang.org/x/net/html: headings,
+//     paragraphs, block quotes, list items; navigation, headers, footers,
+//     asides, scripts, styles and forms are dropped;
+//   - EPUB (.epub): the package document's metadata and spine order, each
+//     chapter read as HTML; an EPUB with DRM is refused.
+//
+// PDF is refused with how to convert it (the pure-Go reader tried ran the
+// words of a real book together). A text's language comes from its metadata or is
+// detected (DetectLanguage: German or English). Paragraphs are "¶n", counted
+// per text; one longer than Options.MaxPassageChars is split at sentence
+// boundaries into "¶na", "¶nb", …, and Lookup("¶n") finds its first part. A
+// file that cannot be read (unparsable, empty, a duplicate ID, too large, not
+// UTF-8, DRM, an unknown extension) becomes a line in Library.Skipped, and
+// the other files still load.
 package content
 
 import (
@@ -72,6 +100,10 @@ type Meta struct {
 	Translators         string `json:"translators"`
 	OriginalPublication string `json:"original_publication"`
 	Language            string `json:"language"`
+	// Published says when (and where) the text appeared; Source where this
+	// copy comes from. Both are free text, shown to people, never parsed.
+	Published string `json:"published,omitempty"`
+	Source    string `json:"source,omitempty"`
 }
 
 // Essay is the parsed essay.
@@ -202,6 +234,10 @@ func parseMeta(m *Meta, fm string) {
 			m.OriginalPublication = v
 		case "language":
 			m.Language = v
+		case "published":
+			m.Published = v
+		case "source":
+			m.Source = v
 		}
 	}
 }
@@ -216,12 +252,14 @@ func normLabel(s string) string {
 		}
 		return r
 	}, s)
+	// A paragraph number may carry a part letter ("¶12b"): texts read from
+	// files split long paragraphs.
 	for _, pre := range []string{"¶", "§", "#", "absatz", "paragraph", "para", "p"} {
-		if rest, ok := strings.CutPrefix(s, pre); ok && isDigits(rest) {
+		if rest, ok := strings.CutPrefix(s, pre); ok && isParaNum(rest) {
 			return "p" + strings.TrimLeft(rest, "0")
 		}
 	}
-	if isDigits(s) {
+	if isParaNum(s) {
 		return "p" + strings.TrimLeft(s, "0")
 	}
 	for _, pre := range []string{"fußnote", "fussnote", "footnote", "anm", "note", "fn"} {
@@ -240,6 +278,13 @@ func normLabel(s string) string {
 	return s
 }
 
+// isParaNum reports whether s is a paragraph number with an optional part
+// suffix: "12", "12b", "12aa".
+func isParaNum(s string) bool {
+	letters := strings.TrimRightFunc(s, func(r rune) bool { return r >= 'a' && r <= 'z' })
+	return isDigits(letters)
+}
+
 func isDigits(s string) bool {
 	if s == "" {
 		return false
@@ -255,7 +300,12 @@ func isDigits(s string) bool {
 // Lookup finds a passage by its label, written any of the usual ways
 // ("¶12", "12", "p12", "Fn1", "Fußnote 1", "Kolophon") or by its ID.
 func (e *Essay) Lookup(label string) (Passage, bool) {
-	if i, ok := e.byLabel[normLabel(label)]; ok {
+	n := normLabel(label)
+	if i, ok := e.byLabel[n]; ok {
+		return e.Passages[i], true
+	}
+	// "¶12" names the whole paragraph; when it was split, its first part.
+	if i, ok := e.byLabel[n+"a"]; ok && strings.HasPrefix(n, "p") && isDigits(n[1:]) {
 		return e.Passages[i], true
 	}
 	for _, p := range e.Passages {
@@ -270,7 +320,8 @@ func (e *Essay) Lookup(label string) (Passage, bool) {
 // that callers can tell "quote ¶12" from "quote Technofeudalismus".
 func LooksLikeLabel(s string) bool {
 	n := normLabel(s)
-	return (strings.HasPrefix(n, "p") || strings.HasPrefix(n, "fn")) && isDigits(strings.TrimLeft(n, "pfn")) || n == "kolophon"
+	return strings.HasPrefix(n, "p") && isParaNum(n[1:]) ||
+		strings.HasPrefix(n, "fn") && isDigits(n[2:]) || n == "kolophon"
 }
 
 // ByID returns the passage with the given ID.
@@ -319,11 +370,18 @@ func (e *Essay) Section(name string) (string, []Passage) {
 }
 
 // BodySections lists the sections of the argument, without the notes
-// section: what can be summarized (notes are quoted, not summarized).
+// section (or, in a text read from a file, any section of notes only): what
+// can be summarized (notes are quoted, not summarized).
 func (e *Essay) BodySections() []string {
+	body := map[string]bool{}
+	for _, p := range e.Passages {
+		if p.Kind == KindBody || p.Kind == KindQuote {
+			body[p.Section] = true
+		}
+	}
 	var out []string
 	for _, s := range e.Sections {
-		if s != NotesSection {
+		if s != NotesSection && body[s] {
 			out = append(out, s)
 		}
 	}
