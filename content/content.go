@@ -218,26 +218,35 @@ func normLabel(s string) string {
 	}, s)
 	for _, pre := range []string{"¶", "§", "#", "absatz", "paragraph", "para", "p"} {
 		if rest, ok := strings.CutPrefix(s, pre); ok && isDigits(rest) {
-			return "p" + strings.TrimLeft(rest, "0")
+			return "p" + number(rest)
 		}
 	}
 	if isDigits(s) {
-		return "p" + strings.TrimLeft(s, "0")
+		return "p" + number(s)
 	}
 	for _, pre := range []string{"fußnote", "fussnote", "footnote", "anm", "note", "fn"} {
 		if rest, ok := strings.CutPrefix(s, pre); ok && isDigits(rest) {
-			return "fn" + strings.TrimLeft(rest, "0")
+			return "fn" + number(rest)
 		}
 	}
 	if strings.HasPrefix(s, "[") && strings.HasSuffix(s, "]") {
 		if inner := strings.Trim(s, "[]^"); isDigits(inner) {
-			return "fn" + strings.TrimLeft(inner, "0")
+			return "fn" + number(inner)
 		}
 	}
 	if s == "colophon" || s == "impressum" {
 		return "kolophon"
 	}
 	return s
+}
+
+// number drops a number's leading zeros but keeps a zero: "¶0" must stay
+// a label (one that names no passage), not become the bare prefix "p".
+func number(digits string) string {
+	if n := strings.TrimLeft(digits, "0"); n != "" {
+		return n
+	}
+	return "0"
 }
 
 func isDigits(s string) bool {

@@ -13,9 +13,12 @@ import (
 // runChat runs the local console: the Discord bot's commands on a terminal,
 // without a token.
 func (m *Main) runChat(ctx context.Context, args []string) int {
-	cfg, _, log, code, ok := m.parse("chat", args, nil)
+	cfg, rest, log, code, ok := m.parse("chat", m.permute("chat", args, nil), nil)
 	if !ok {
 		return code
+	}
+	if !m.noArgs("chat", rest) {
+		return exitUsage
 	}
 	eng, _, err := openEngine(ctx, cfg, log, false)
 	if err != nil {
