@@ -315,6 +315,12 @@ func (m *Main) runIndex(ctx context.Context, args []string) int {
 	}
 	took := time.Since(start)
 	st := ix.Stats()
+	if st.Memory {
+		// The store works for this run only; index exists to leave one on
+		// disk for the next.
+		fmt.Fprintf(m.Stderr, "leviathan index: couldn't build the store in %s (%s)\n  (try another --data-dir / LEVIATHAN_DATA_DIR)\n", cfg.DataDir, st.Reason)
+		return exitError
+	}
 	if asJSON {
 		return m.printJSON("index", struct {
 			Dir      string  `json:"dir"`

@@ -379,3 +379,20 @@ func TestAskStreamRevised(t *testing.T) {
 		t.Errorf("want the streamed start, a separator and the extractive answer:\n%s\n%s", stdout, stderr)
 	}
 }
+
+// TestUnusableDataDir: ask answers from a store in memory when the data
+// directory is a file; index, whose job is the store on disk, fails.
+func TestUnusableDataDir(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(f, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runWith(t, f, []string{"LEVIATHAN_LOG_LEVEL=info"}, "ask", "Was ist DOGE?")
+	if code != exitOK || !strings.Contains(stdout, "DOGE") || !strings.Contains(stderr, "in memory") {
+		t.Errorf("ask: exit %d, stdout %q, stderr %q; want an answer and a warning", code, stdout, stderr)
+	}
+	code, _, stderr = run(t, f, "index")
+	if code != exitError || !strings.Contains(stderr, "couldn't build the store") {
+		t.Errorf("index: exit %d, stderr %q; want exit 1", code, stderr)
+	}
+}
