@@ -26,11 +26,11 @@ func TestEngineRecall(t *testing.T) {
 		if s == nil || len(q.Labels) == 0 {
 			continue
 		}
-		hits, err := e.retrieve(t.Context(), q.Q, nil)
+		r, err := e.retrieveFor(t.Context(), q.Q, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		rank := slices.IndexFunc(hits, func(h retrieval.Hit) bool { return slices.Contains(q.Labels, h.Passage.Label) })
+		rank := slices.IndexFunc(r.hits, func(h retrieval.Hit) bool { return slices.Contains(q.Labels, h.Passage.Label) })
 		s.n++
 		if rank == 0 {
 			s.at1++

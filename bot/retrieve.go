@@ -7,16 +7,7 @@ import (
 	"github.com/leviathan-bot/leviathan/retrieval"
 )
 
-// retrieve finds the passages for a question. The essay is German, so with
-// a model a non-German question is also searched as its German rewrite; in
-// a conversation the previous question is searched too, so that a
-// follow-up ("und was meint er damit?") finds what it refers to.
-func (e *Engine) retrieve(ctx context.Context, q string, history []Turn) ([]retrieval.Hit, error) {
-	r, err := e.retrieveFor(ctx, q, history)
-	return r.hits, err
-}
-
-// retrieved is what retrieve found, and with which phrasings.
+// retrieved is what retrieveFor found, and with which phrasings.
 type retrieved struct {
 	hits []retrieval.Hit
 	// german is the model's German rewrite of a non-German question, ""
@@ -26,6 +17,10 @@ type retrieved struct {
 	usage Usage
 }
 
+// retrieveFor finds the passages for a question. The essay is German, so
+// with a model a non-German question is also searched as its German
+// rewrite; in a conversation the previous question is searched too, so that
+// a follow-up ("und was meint er damit?") finds what it refers to.
 func (e *Engine) retrieveFor(ctx context.Context, q string, history []Turn) (retrieved, error) {
 	var r retrieved
 	queries := []string{q}

@@ -50,11 +50,11 @@ func TestTranslationRecall(t *testing.T) {
 			if table[q.Q] == "" {
 				t.Fatalf("no translation for %q", q.Q)
 			}
-			hits, err := e.retrieve(t.Context(), q.Q, nil)
+			r, err := e.retrieveFor(t.Context(), q.Q, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
-			rank := slices.IndexFunc(hits, func(h retrieval.Hit) bool { return slices.Contains(q.Labels, h.Passage.Label) })
+			rank := slices.IndexFunc(r.hits, func(h retrieval.Hit) bool { return slices.Contains(q.Labels, h.Passage.Label) })
 			switch {
 			case rank == 0:
 				at1++

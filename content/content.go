@@ -282,16 +282,6 @@ func LooksLikeLabel(s string) bool {
 	return (strings.HasPrefix(n, "p") || strings.HasPrefix(n, "fn")) && isDigits(strings.TrimLeft(n, "pfn")) || n == "kolophon"
 }
 
-// ByID returns the passage with the given ID.
-func (e *Essay) ByID(id string) (Passage, bool) {
-	for _, p := range e.Passages {
-		if p.ID == id {
-			return p, true
-		}
-	}
-	return Passage{}, false
-}
-
 // Section returns the passages under a heading, matched without regard to
 // case or surrounding space, and the heading as written in the essay.
 // A prefix of the heading is enough ("Tech-Oligarchen").

@@ -123,11 +123,6 @@ func checkBaseURL(v string) error {
 	return nil
 }
 
-// OpenAI returns the configured go-openai client (timeouts aside, which
-// are per call), so that the remote embedder shares its base URL, key and
-// retries.
-func (c *Client) OpenAI() *openai.Client { return c.oa }
-
 // CreateEmbeddings calls the backend's /v1/embeddings under the client's
 // time limit and retries, so that a *Client can serve the remote embedder
 // (retrieval.EmbeddingsClient) without a start-up that hangs forever.
@@ -140,9 +135,6 @@ func (c *Client) CreateEmbeddings(ctx context.Context, conv openai.EmbeddingRequ
 	}
 	return resp, nil
 }
-
-// Model returns the chat model's name.
-func (c *Client) Model() string { return c.model }
 
 func (c *Client) request(msgs []bot.Message) openai.ChatCompletionRequest {
 	req := openai.ChatCompletionRequest{
