@@ -74,7 +74,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	if cfg.BaseURL != "" {
 		if err := checkBaseURL(cfg.BaseURL); err != nil {
-			return nil, fmt.Errorf("llm: base URL %q %w", cfg.BaseURL, err)
+			return nil, fmt.Errorf("llm: base URL %q %w", redactURL(cfg.BaseURL), err)
 		}
 	}
 	if cfg.Timeout <= 0 {
@@ -110,6 +110,15 @@ func New(cfg Config) (*Client, error) {
 		oa: openai.NewClientWithConfig(oc), model: cfg.Model, timeout: cfg.Timeout,
 		maxTokens: cfg.MaxCompletionTokens, log: log, retry: rt,
 	}, nil
+}
+
+// redactURL hides the password of a URL, which errors must not repeat.
+func redactURL(v string) string {
+	u, err := url.Parse(v)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return u.Redacted()
 }
 
 func checkBaseURL(v string) error {
