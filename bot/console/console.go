@@ -22,8 +22,9 @@ import (
 )
 
 // MaxTurns is how many earlier turns a follow-up carries; older ones are
-// dropped, as on Discord where the reply chain is bounded too.
-const MaxTurns = 8
+// dropped, as on Discord where the reply chain is bounded too. It is the
+// engine's memory, set there.
+const MaxTurns = bot.MaxTurns
 
 // Console runs the loop. Its fields are its outside world.
 type Console struct {

@@ -15,6 +15,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/leviathan-bot/leviathan/bot"
 )
 
 // Config is every setting of the program. Each one is read from an
@@ -123,8 +125,8 @@ var settings = []setting{
 			c.Cooldown, err = time.ParseDuration(v)
 			return nonNegative(c.Cooldown, err)
 		}},
-	{"DISCORD_MAX_QUESTION", "max-question", "1000", "longest question accepted, in characters", false,
-		func(c *Config, v string) (err error) { c.MaxQuestion, err = intIn(v, 10, 6000); return }},
+	{"DISCORD_MAX_QUESTION", "max-question", strconv.Itoa(bot.MaxQuestionRunes), "longest question accepted, in characters (at most the engine's limit, " + strconv.Itoa(bot.MaxQuestionRunes) + ")", false,
+		func(c *Config, v string) (err error) { c.MaxQuestion, err = intIn(v, 10, bot.MaxQuestionRunes); return }},
 	{"DISCORD_MAX_CONCURRENT", "max-concurrent", "4", "answers worked on at once; more wait their turn", false,
 		func(c *Config, v string) (err error) { c.MaxConcurrent, err = intIn(v, 1, 256); return }},
 	{"DISCORD_THREADS", "threads", "false", "open a thread for each mention and answer follow-ups there (needs DISCORD_MESSAGE_CONTENT)", false,
