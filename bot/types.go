@@ -46,6 +46,12 @@ const (
 	ModeLLM        Mode = "llm"
 )
 
+// MaxTurns is the conversation memory: how many earlier turns a follow-up
+// carries. The engine uses at most this many, and the front ends (the
+// console, a Discord reply chain or thread) keep this many, so that no
+// layer forgets what another promises.
+const MaxTurns = 8
+
 // Turn is an earlier question and its answer in a conversation.
 type Turn struct {
 	Question string

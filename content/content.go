@@ -256,20 +256,20 @@ func normLabel(s string) string {
 	// files split long paragraphs.
 	for _, pre := range []string{"¶", "§", "#", "absatz", "paragraph", "para", "p"} {
 		if rest, ok := strings.CutPrefix(s, pre); ok && isParaNum(rest) {
-			return "p" + strings.TrimLeft(rest, "0")
+			return "p" + number(rest)
 		}
 	}
 	if isParaNum(s) {
-		return "p" + strings.TrimLeft(s, "0")
+		return "p" + number(s)
 	}
 	for _, pre := range []string{"fußnote", "fussnote", "footnote", "anm", "note", "fn"} {
 		if rest, ok := strings.CutPrefix(s, pre); ok && isDigits(rest) {
-			return "fn" + strings.TrimLeft(rest, "0")
+			return "fn" + number(rest)
 		}
 	}
 	if strings.HasPrefix(s, "[") && strings.HasSuffix(s, "]") {
 		if inner := strings.Trim(s, "[]^"); isDigits(inner) {
-			return "fn" + strings.TrimLeft(inner, "0")
+			return "fn" + number(inner)
 		}
 	}
 	if s == "colophon" || s == "impressum" {
@@ -283,6 +283,15 @@ func normLabel(s string) string {
 func isParaNum(s string) bool {
 	letters := strings.TrimRightFunc(s, func(r rune) bool { return r >= 'a' && r <= 'z' })
 	return isDigits(letters)
+}
+
+// number drops a number's leading zeros but keeps a zero: "¶0" must stay
+// a label (one that names no passage), not become the bare prefix "p".
+func number(digits string) string {
+	if n := strings.TrimLeft(digits, "0"); n != "" {
+		return n
+	}
+	return "0"
 }
 
 func isDigits(s string) bool {
@@ -322,16 +331,6 @@ func LooksLikeLabel(s string) bool {
 	n := normLabel(s)
 	return strings.HasPrefix(n, "p") && isParaNum(n[1:]) ||
 		strings.HasPrefix(n, "fn") && isDigits(n[2:]) || n == "kolophon"
-}
-
-// ByID returns the passage with the given ID.
-func (e *Essay) ByID(id string) (Passage, bool) {
-	for _, p := range e.Passages {
-		if p.ID == id {
-			return p, true
-		}
-	}
-	return Passage{}, false
 }
 
 // Section returns the passages under a heading, matched without regard to

@@ -46,7 +46,11 @@ func indexText(p content.Passage) string {
 }
 
 // Open loads the store in opts.Dir, building or rebuilding it when it is
-// missing, corrupt, foreign, or built from another essay or embedder.
+// missing, corrupt, foreign, or built from another essay or embedder. It is
+// safe to call from several processes at once on one directory (see
+// lockDir). When the directory cannot be used (read-only, full, not a
+// directory, locked too long) the store is built in memory instead, with a
+// warning.
 func Open(ctx context.Context, essay *content.Essay, opts Options) (*Index, error) {
 	if essay == nil || len(essay.Passages) == 0 {
 		return nil, errors.New("couldn't open the store: no essay passages")
@@ -78,18 +82,44 @@ func Open(ctx context.Context, essay *content.Essay, opts Options) (*Index, erro
 		Passages:    len(essay.Passages),
 	}
 
-	if opts.Dir == "" {
-		db := chromem.NewDB()
-		if err := ix.build(ctx, db, "", want, texts); err != nil {
+	reason := "in-memory store"
+	if opts.Dir != "" {
+		err := ix.openDir(ctx, opts, want, texts)
+		if err == nil {
+			return ix, nil
+		}
+		var se *storageError
+		if !errors.As(err, &se) || ctx.Err() != nil {
 			return nil, err
 		}
-		ix.stats = Stats{Passages: len(texts), Built: true, Reason: "in-memory store"}
-		return ix, nil
+		// A data directory that is read-only, full, a file, or locked
+		// for too long costs only the reuse of the store: it builds in
+		// memory in milliseconds.
+		log.Warn("couldn't use the data directory; keeping the passage store in memory for this run", "dir", opts.Dir, "err", err)
+		reason = "in-memory store: " + err.Error()
 	}
+	db := chromem.NewDB()
+	if err := ix.build(ctx, db, "", want, texts); err != nil {
+		return nil, err
+	}
+	ix.stats = Stats{Passages: len(texts), Built: true, Memory: true, Reason: reason}
+	return ix, nil
+}
 
+// openDir opens the store in opts.Dir, or builds it there. It holds the
+// directory's lock throughout, so that concurrent processes neither build
+// at once nor read a store another one is writing. A failure of the
+// directory itself is a *storageError.
+func (ix *Index) openDir(ctx context.Context, opts Options, want manifest, texts []string) (err error) {
+	log := ix.log
 	if err := os.MkdirAll(opts.Dir, 0o700); err != nil {
-		return nil, fmt.Errorf("couldn't create the data directory: %w", err)
+		return &storageError{fmt.Errorf("couldn't create the data directory: %w", err)}
 	}
+	unlock, err := lockDir(ctx, opts.Dir, log)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	reason := ""
 	m, err := readManifest(opts.Dir)
 	if err != nil {
@@ -111,10 +141,10 @@ func Open(ctx context.Context, essay *content.Essay, opts Options) (*Index, erro
 		log.Warn("passage store is unreadable; rebuilding it", "dir", storeDir, "err", err)
 		reason = "store unreadable: " + err.Error()
 		if err := os.RemoveAll(storeDir); err != nil {
-			return nil, fmt.Errorf("couldn't remove the unreadable store: %w", err)
+			return &storageError{fmt.Errorf("couldn't remove the unreadable store: %w", err)}
 		}
 		if db, err = chromem.NewPersistentDB(storeDir, false); err != nil {
-			return nil, fmt.Errorf("couldn't create the passage store: %w", err)
+			return &storageError{fmt.Errorf("couldn't create the passage store: %w", err)}
 		}
 	}
 	if reason == "" {
@@ -128,18 +158,18 @@ func Open(ctx context.Context, essay *content.Essay, opts Options) (*Index, erro
 			ix.col = col
 			ix.stats = Stats{Passages: col.Count(), Reason: "store is current"}
 			log.Debug("reusing passage store", "dir", storeDir, "embedder", m.Embedder)
-			return ix, nil
+			return nil
 		}
 	}
 	log.Info("building passage store", "dir", storeDir, "reason", reason, "embedder", want.Embedder, "passages", len(texts))
 	if err := removeManifest(opts.Dir); err != nil {
-		return nil, err
+		return &storageError{err}
 	}
 	if err := ix.build(ctx, db, opts.Dir, want, texts); err != nil {
-		return nil, err
+		return err
 	}
 	ix.stats = Stats{Passages: len(texts), Built: true, Reason: reason}
-	return ix, nil
+	return nil
 }
 
 // check verifies that a collection a manifest vouches for really holds
@@ -171,11 +201,11 @@ func (ix *Index) check(ctx context.Context, col *chromem.Collection, dims int) s
 // dir, when the store is on disk).
 func (ix *Index) build(ctx context.Context, db *chromem.DB, dir string, want manifest, texts []string) error {
 	if err := db.DeleteCollection(collectionName); err != nil {
-		return fmt.Errorf("couldn't delete the old collection: %w", err)
+		return &storageError{fmt.Errorf("couldn't delete the old collection: %w", err)}
 	}
 	col, err := db.CreateCollection(collectionName, map[string]string{"content_hash": want.ContentHash, "embedder": want.Embedder}, noEmbed)
 	if err != nil {
-		return fmt.Errorf("couldn't create the collection: %w", err)
+		return &storageError{fmt.Errorf("couldn't create the collection: %w", err)}
 	}
 	vecs, err := ix.emb.Embed(ctx, texts)
 	if err != nil {
@@ -204,14 +234,17 @@ func (ix *Index) build(ctx context.Context, db *chromem.DB, dir string, want man
 		}
 	}
 	if err := col.AddDocuments(ctx, docs, 4); err != nil {
-		return fmt.Errorf("couldn't store the passages: %w", err)
+		return &storageError{fmt.Errorf("couldn't store the passages: %w", err)}
 	}
 	ix.col = col
 	if dir == "" {
 		return nil
 	}
 	want.Dimensions = dims
-	return writeManifest(dir, want)
+	if err := writeManifest(dir, want); err != nil {
+		return &storageError{err}
+	}
+	return nil
 }
 
 // Stats reports what Open did.

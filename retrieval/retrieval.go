@@ -82,5 +82,6 @@ type Options struct {
 type Stats struct {
 	Passages int
 	Built    bool // the store was (re)built rather than reused
+	Memory   bool // the store lives in memory only (no Dir, or Dir unusable)
 	Reason   string
 }

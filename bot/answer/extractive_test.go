@@ -43,7 +43,7 @@ func checkCited(t *testing.T, a bot.Answer) {
 		if c.N != i+1 {
 			t.Errorf("citation %d has number %d", i, c.N)
 		}
-		p, ok := content.Load().ByID(c.ID)
+		p, ok := content.Load().Lookup(c.ID)
 		if !ok || p.Label != c.Label || p.Text != c.Text || p.Section != c.Section {
 			t.Errorf("citation %+v does not match the essay's passage", c)
 		}

@@ -445,12 +445,12 @@ func TestAskLLMFollowUp(t *testing.T) {
 	s := newSetup(t, llm.Config{})
 	s.fake.Push(llmtest.Reply{Text: "Damit meint er die Abhängigkeit [1]."})
 	long := strings.Repeat("Eine sehr lange frühere Antwort. ", 100)
-	history := []bot.Turn{
-		{Question: "Erste Frage, längst vergessen?", Answer: "Alt."},
-		{Question: "Zweite Frage?", Answer: "Zwei."},
-		{Question: "Dritte Frage?", Answer: "Drei."},
-		{Question: question, Answer: long},
+	// One turn more than the engine's memory: the first is forgotten.
+	history := []bot.Turn{{Question: "Erste Frage, längst vergessen?", Answer: "Alt."}, {Question: "Zweite Frage?", Answer: "Zwei."}}
+	for len(history) < bot.MaxTurns {
+		history = append(history, bot.Turn{Question: "Noch eine Frage?", Answer: "Noch eine Antwort."})
 	}
+	history = append(history, bot.Turn{Question: question, Answer: long})
 	a, err := s.eng.Ask(t.Context(), bot.Request{Question: "und was meint er damit?", History: history})
 	if err != nil {
 		t.Fatal(err)
@@ -463,15 +463,15 @@ func TestAskLLMFollowUp(t *testing.T) {
 		t.Errorf("searches = %q", got)
 	}
 	msgs := s.fake.ChatRequests()[0].Messages
-	// system, 3 earlier turns (question + answer), the new question.
-	if len(msgs) != 1+2*3+1 {
-		t.Fatalf("%d messages, want the last 3 turns", len(msgs))
+	// system, MaxTurns earlier turns (question + answer), the new question.
+	if len(msgs) != 1+2*bot.MaxTurns+1 {
+		t.Fatalf("%d messages, want the last %d turns", len(msgs), bot.MaxTurns)
 	}
 	if msgs[1].Role != "user" || msgs[1].Content != "<question>Zweite Frage?</question>" || msgs[2].Role != "assistant" {
 		t.Errorf("first kept turn = %+v %+v", msgs[1], msgs[2])
 	}
-	if msgs[6].Role != "assistant" || len(msgs[6].Content) > 700 || !strings.HasPrefix(long, strings.TrimSuffix(msgs[6].Content, " …")) {
-		t.Errorf("the long answer was not truncated: %d chars", len(msgs[6].Content))
+	if last := msgs[2*bot.MaxTurns]; last.Role != "assistant" || len(last.Content) > 700 || !strings.HasPrefix(long, strings.TrimSuffix(last.Content, " …")) {
+		t.Errorf("the long answer was not truncated: %d chars", len(last.Content))
 	}
 }
 

@@ -8,10 +8,11 @@ import (
 	"github.com/leviathan-bot/leviathan/content"
 )
 
-// History bounds: follow-ups need the last turn or two, not the whole
-// conversation, and every character is paid for on each question.
+// History bounds: every character is paid for on each question, so each
+// earlier turn is cut short; how many turns is bot.MaxTurns, the conversation
+// memory the front ends promise.
 const (
-	maxHistoryTurns  = 3
+	maxHistoryTurns  = bot.MaxTurns
 	maxHistoryAnswer = 600 // characters of an earlier answer kept
 	maxHistoryQ      = 300
 )

@@ -70,7 +70,9 @@ type Reply struct {
 
 // Options configure a Handler.
 type Options struct {
-	// MaxQuestion is the longest question accepted, in characters (0: no limit).
+	// MaxQuestion is the longest question accepted, in characters. Zero,
+	// or more than the engine works with (bot.MaxQuestionRunes), is the
+	// engine's limit: a longer question would pass here only to be cut.
 	MaxQuestion int
 	// Quotes is how many quotes /quote shows for a topic (default 3).
 	Quotes int
@@ -88,6 +90,9 @@ type Handler struct {
 func NewHandler(eng Engine, opts Options) *Handler {
 	if opts.Quotes <= 0 {
 		opts.Quotes = 3
+	}
+	if opts.MaxQuestion <= 0 || opts.MaxQuestion > bot.MaxQuestionRunes {
+		opts.MaxQuestion = bot.MaxQuestionRunes
 	}
 	log := opts.Logger
 	if log == nil {
@@ -128,7 +133,7 @@ func (h *Handler) CheckQuestion(q string) error {
 		return &bot.InputError{Msg: "Bitte stell eine Frage, zum Beispiel `/ask Was ist DOGE?` " +
 			"(Please ask a question, for example `/ask What is technofeudalism?`)"}
 	}
-	if n := utf8.RuneCountInString(q); h.opts.MaxQuestion > 0 && n > h.opts.MaxQuestion {
+	if n := utf8.RuneCountInString(q); n > h.opts.MaxQuestion {
 		return &bot.InputError{Msg: fmt.Sprintf("Die Frage ist zu lang (%d Zeichen, höchstens %d). "+
 			"(Your question is too long: %d characters, at most %d.)", n, h.opts.MaxQuestion, n, h.opts.MaxQuestion)}
 	}

@@ -10,8 +10,8 @@
 package console
 
 import (
-	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -22,8 +22,9 @@ import (
 )
 
 // MaxTurns is how many earlier turns a follow-up carries; older ones are
-// dropped, as on Discord where the reply chain is bounded too.
-const MaxTurns = 8
+// dropped, as on Discord where the reply chain is bounded too. It is the
+// engine's memory, set there.
+const MaxTurns = bot.MaxTurns
 
 // Console runs the loop. Its fields are its outside world.
 type Console struct {
@@ -38,7 +39,19 @@ type Console struct {
 	// what was typed, and the transcript would read as answers without
 	// questions.
 	Echo bool
+	// Edit reads lines with line editing and history (arrow keys, Ctrl-R),
+	// which needs In and Out to be the terminal. Without it, lines are read
+	// as they come, which is what a pipe needs.
+	Edit bool
+	// Color shows Discord's bold, italic and code as terminal styles (see
+	// Terminal). Set it only when Out is a terminal.
+	Color bool
 }
+
+// ConsoleHelp follows the help in the console: the commands Discord does
+// not have.
+const ConsoleHelp = "**Konsole:** `/new` beginnt ein neues Gespräch, `/quit` (oder Strg-D) beendet. " +
+	"(Console: `/new` starts a new conversation, `/quit` or Ctrl-D ends it.)"
 
 // Run reads commands until /quit, end of input or ctx is done. Only an
 // error reading input or writing output ends it with an error; failures of
@@ -49,33 +62,48 @@ func (c *Console) Run(ctx context.Context) error {
 		log = slog.New(slog.DiscardHandler)
 	}
 	w := &errWriter{w: c.Out}
-	sc := bufio.NewScanner(c.In)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	r, err := c.reader()
+	if err != nil {
+		return err
+	}
 	fmt.Fprintln(w, "Leviathan – frag zum Essay „Zerbrechlicher Leviathan“. /help zeigt, was geht; /quit beendet. (Ask about the essay; /help, /quit.)")
 	var history []bot.Turn
-	lines := make(chan string)
-	readErr := make(chan error, 1)
+	type read struct {
+		line string
+		err  error
+	}
+	want := make(chan struct{})
+	lines := make(chan read)
 	done := make(chan struct{})
-	defer close(done)
+	defer func() {
+		close(done)
+		r.Close()
+	}()
 	// Reading runs in its own goroutine so that a cancelled ctx ends the
-	// loop even while the terminal waits for a line. When the loop ends
-	// first (/quit with more input left), done lets the reader go instead
-	// of blocking on a line nobody takes.
+	// loop even while the terminal waits for a line. It reads a line only
+	// when the loop wants one: line editing draws the prompt as it starts
+	// reading, which must not happen while an answer is printed. When the
+	// loop ends first (/quit with more input left), done lets it go.
 	go func() {
-		defer close(lines)
-		for sc.Scan() {
+		for {
 			select {
-			case lines <- sc.Text():
-			case <-ctx.Done():
-				return
+			case <-want:
 			case <-done:
 				return
 			}
+			line, err := r.ReadLine()
+			select {
+			case lines <- read{line, err}:
+			case <-done:
+				return
+			}
+			if err != nil {
+				return
+			}
 		}
-		readErr <- sc.Err()
 	}()
 	for {
-		if c.Prompt != "" {
+		if c.Prompt != "" && !c.Edit {
 			fmt.Fprint(w, c.Prompt)
 		}
 		var line string
@@ -83,15 +111,23 @@ func (c *Console) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			fmt.Fprintln(w)
 			return w.err
-		case l, ok := <-lines:
-			if !ok {
-				fmt.Fprintln(w)
-				if err := <-readErr; err != nil {
-					return fmt.Errorf("couldn't read the input: %w", err)
+		case want <- struct{}{}:
+		}
+		select {
+		case <-ctx.Done():
+			fmt.Fprintln(w)
+			return w.err
+		case l := <-lines:
+			if l.err != nil {
+				if !c.Edit {
+					fmt.Fprintln(w)
+				}
+				if !errors.Is(l.err, io.EOF) {
+					return fmt.Errorf("couldn't read the input: %w", l.err)
 				}
 				return w.err
 			}
-			line = l
+			line = l.line
 			if c.Echo {
 				fmt.Fprintln(w, line)
 			}
@@ -111,14 +147,17 @@ func (c *Console) Run(ctx context.Context) error {
 		// A language model's answer is printed as it is written, through
 		// the same hook the Discord bot uses to edit its message; an
 		// extractive answer never calls it and is printed whole below.
-		s := &streamer{w: w}
-		r := c.Handler.Handle(ctx, cmd, history, s.update)
-		if r.Err != nil {
-			log.Error("couldn't answer", "command", r.Command, "err", r.Err)
+		s := &streamer{w: w, color: c.Color}
+		rep := c.Handler.Handle(ctx, cmd, history, s.update)
+		if rep.Err != nil {
+			log.Error("couldn't answer", "command", rep.Command, "err", rep.Err)
 		}
-		s.finish(r)
-		if cmd.Name == command.Ask && r.Answer {
-			history = append(history, bot.Turn{Question: r.Question, Answer: r.AnswerText})
+		if cmd.Name == command.Help {
+			rep.Text += "\n\n" + ConsoleHelp
+		}
+		s.finish(rep)
+		if cmd.Name == command.Ask && rep.Answer {
+			history = append(history, bot.Turn{Question: rep.Question, Answer: rep.AnswerText})
 			if len(history) > MaxTurns {
 				history = history[len(history)-MaxTurns:]
 			}
@@ -131,24 +170,25 @@ func (c *Console) Run(ctx context.Context) error {
 
 // Print writes r as Discord would show it: each message of the split, a
 // line between messages, a note when only the asker would see it, and the
-// feedback buttons under answers.
-func Print(w io.Writer, r command.Reply) {
+// feedback buttons under answers. Markdown is rendered for a terminal (see
+// Terminal), with ANSI styles when color is set.
+func Print(w io.Writer, r command.Reply, color bool) {
 	if r.Ephemeral {
 		fmt.Fprintln(w, "(nur für dich sichtbar / only you can see this)")
 	}
-	printMessages(w, r.Messages(command.MessageLimit))
+	printMessages(w, r.Messages(command.MessageLimit), color)
 	if r.Answer {
 		fmt.Fprintln(w, "[👍] [👎]")
 	}
 	fmt.Fprintln(w)
 }
 
-func printMessages(w io.Writer, msgs []string) {
+func printMessages(w io.Writer, msgs []string, color bool) {
 	for i, m := range msgs {
 		if i > 0 {
 			fmt.Fprintln(w, "───── (nächste Nachricht / next message) ─────")
 		}
-		fmt.Fprintln(w, m)
+		fmt.Fprintln(w, Terminal(m, color))
 	}
 }
 
@@ -161,6 +201,7 @@ const Revised = "――― geprüfte Antwort / checked answer ―――"
 // `leviathan ask` does, and then what of the final reply is still missing.
 type streamer struct {
 	w        io.Writer
+	color    bool
 	streamed string
 }
 
@@ -181,19 +222,19 @@ func (s *streamer) update(text string) {
 func (s *streamer) finish(r command.Reply) {
 	switch {
 	case s.streamed == "":
-		Print(s.w, r)
+		Print(s.w, r, s.color)
 	case strings.TrimSpace(s.streamed) == strings.TrimSpace(r.Text):
 		fmt.Fprintln(s.w) // ends the streamed line
 		if n := strings.TrimSpace(r.Notice); n != "" {
 			// The notice stands above the text on Discord; here the text
 			// is already out, so it follows it.
-			fmt.Fprintf(s.w, "\n*%s*\n", command.Sanitize(n))
+			fmt.Fprintf(s.w, "\n%s\n", Terminal("*"+command.Sanitize(n)+"*", s.color))
 		}
 		rest := r
 		rest.Text, rest.Notice = "", ""
 		if msgs := rest.Messages(command.MessageLimit); len(msgs) > 0 {
 			fmt.Fprintln(s.w)
-			printMessages(s.w, msgs)
+			printMessages(s.w, msgs, s.color)
 		}
 		if r.Answer {
 			fmt.Fprintln(s.w, "[👍] [👎]")
@@ -201,7 +242,7 @@ func (s *streamer) finish(r command.Reply) {
 		fmt.Fprintln(s.w)
 	default:
 		fmt.Fprintf(s.w, "\n\n%s\n", Revised)
-		Print(s.w, r)
+		Print(s.w, r, s.color)
 	}
 }
 

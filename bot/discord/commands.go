@@ -8,6 +8,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/leviathan-bot/leviathan/bot"
 	"github.com/leviathan-bot/leviathan/content"
 )
 
@@ -30,8 +31,8 @@ func (b *Bot) commandDefs() []*discordgo.ApplicationCommand {
 		sections = append(sections, &discordgo.ApplicationCommandOptionChoice{Name: name, Value: name})
 	}
 	maxQ := b.cfg.MaxQuestion
-	if maxQ <= 0 || maxQ > 6000 {
-		maxQ = 6000
+	if maxQ <= 0 || maxQ > bot.MaxQuestionRunes {
+		maxQ = bot.MaxQuestionRunes
 	}
 	dm := b.cfg.AllowDMs
 	return []*discordgo.ApplicationCommand{

@@ -17,11 +17,12 @@ import (
 
 // maxChain is how many earlier messages of a reply chain are read (as in
 // llmcord, the chain is the conversation's memory; the bound keeps both the
-// REST calls and the prompt small).
-const maxChain = 8
+// REST calls and the prompt small): a question and an answer for each of
+// the engine's bot.MaxTurns.
+const maxChain = 2 * bot.MaxTurns
 
 // maxThreadTurns is how many turns a thread remembers.
-const maxThreadTurns = 6
+const maxThreadTurns = bot.MaxTurns
 
 var mentionRe = regexp.MustCompile(`<@[!&]?(\d+)>`)
 

@@ -74,7 +74,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	if cfg.BaseURL != "" {
 		if err := checkBaseURL(cfg.BaseURL); err != nil {
-			return nil, fmt.Errorf("llm: base URL %q %w", cfg.BaseURL, err)
+			return nil, fmt.Errorf("llm: base URL %q %w", redactURL(cfg.BaseURL), err)
 		}
 	}
 	if cfg.Timeout <= 0 {
@@ -112,6 +112,15 @@ func New(cfg Config) (*Client, error) {
 	}, nil
 }
 
+// redactURL hides the password of a URL, which errors must not repeat.
+func redactURL(v string) string {
+	u, err := url.Parse(v)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return u.Redacted()
+}
+
 func checkBaseURL(v string) error {
 	u, err := url.Parse(v)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -122,11 +131,6 @@ func checkBaseURL(v string) error {
 	}
 	return nil
 }
-
-// OpenAI returns the configured go-openai client (timeouts aside, which
-// are per call), so that the remote embedder shares its base URL, key and
-// retries.
-func (c *Client) OpenAI() *openai.Client { return c.oa }
 
 // CreateEmbeddings calls the backend's /v1/embeddings under the client's
 // time limit and retries, so that a *Client can serve the remote embedder
@@ -140,9 +144,6 @@ func (c *Client) CreateEmbeddings(ctx context.Context, conv openai.EmbeddingRequ
 	}
 	return resp, nil
 }
-
-// Model returns the chat model's name.
-func (c *Client) Model() string { return c.model }
 
 func (c *Client) request(msgs []bot.Message) openai.ChatCompletionRequest {
 	req := openai.ChatCompletionRequest{

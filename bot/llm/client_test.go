@@ -450,3 +450,12 @@ func TestStreamTimeLimitIsPerGap(t *testing.T) {
 		})
 	}
 }
+
+// TestNewHidesTheBaseURLPassword: an error about the base URL repeats it
+// without its password.
+func TestNewHidesTheBaseURLPassword(t *testing.T) {
+	_, err := New(Config{Model: "m", BaseURL: "http://me:hunter2-pw@llm.local/api"})
+	if err == nil || strings.Contains(err.Error(), "hunter2-pw") || !strings.Contains(err.Error(), "llm.local") {
+		t.Errorf("err = %v; want one that names the URL without its password", err)
+	}
+}

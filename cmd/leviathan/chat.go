@@ -3,8 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
+	"strings"
 
 	"github.com/leviathan-bot/leviathan/bot/command"
 	"github.com/leviathan-bot/leviathan/bot/console"
@@ -13,18 +13,26 @@ import (
 // runChat runs the local console: the Discord bot's commands on a terminal,
 // without a token.
 func (m *Main) runChat(ctx context.Context, args []string) int {
-	cfg, _, log, code, ok := m.parse("chat", args, nil)
+	cfg, rest, log, code, ok := m.parse("chat", m.permute("chat", args, nil), nil)
 	if !ok {
 		return code
+	}
+	if !m.noArgs("chat", rest) {
+		return exitUsage
 	}
 	eng, _, err := openEngine(ctx, cfg, log, false)
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "leviathan chat: %v\n", err)
 		return exitError
 	}
+	inTTY, outTTY := isTerminal(m.Stdin), isTerminal(m.Stdout)
 	c := &console.Console{
 		Handler: command.NewHandler(eng, command.Options{MaxQuestion: cfg.MaxQuestion, Logger: log}),
-		In:      m.Stdin, Out: m.Stdout, Log: log, Prompt: "> ", Echo: !isTerminal(m.Stdin),
+		In:      m.Stdin, Out: m.Stdout, Log: log, Prompt: "> ", Echo: !inTTY,
+		// Line editing draws on the terminal, so it needs both ends there;
+		// styles need only the output (NO_COLOR: https://no-color.org).
+		Edit:  inTTY && outTTY,
+		Color: outTTY && getenv(m.Environ, "NO_COLOR") == "" && getenv(m.Environ, "TERM") != "dumb",
 	}
 	if err := c.Run(ctx); err != nil {
 		fmt.Fprintf(m.Stderr, "leviathan chat: %v\n", err)
@@ -33,13 +41,19 @@ func (m *Main) runChat(ctx context.Context, args []string) int {
 	return exitOK
 }
 
-// isTerminal reports whether r is a terminal (a character device), where
-// what the user types is already on the screen.
-func isTerminal(r io.Reader) bool {
-	f, ok := r.(*os.File)
-	if !ok {
-		return false
+// isTerminal reports whether v is a terminal, where what the user types
+// is already on the screen.
+func isTerminal(v any) bool {
+	f, ok := v.(*os.File)
+	return ok && console.IsTerminal(f)
+}
+
+// getenv returns the value of key in environ.
+func getenv(environ []string, key string) string {
+	for _, kv := range environ {
+		if k, v, ok := strings.Cut(kv, "="); ok && k == key {
+			return v
+		}
 	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return ""
 }

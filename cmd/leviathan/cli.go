@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -245,7 +246,7 @@ func (m *Main) runQuote(ctx context.Context, args []string) int {
 		return m.printJSON("quote", out)
 	}
 	if len(quotes) == 0 {
-		fmt.Fprintf(m.Stdout, "Nothing in the essay matches %q. 'leviathan passages' lists what there is.\n", topic)
+		fmt.Fprintf(m.Stdout, "Nothing in the essay matches %q. 'leviathan passages' lists what there is.\n", clip(topic, echoRunes))
 		return exitOK
 	}
 	for i, q := range quotes {
@@ -266,8 +267,7 @@ func (m *Main) runPassages(ctx context.Context, args []string) int {
 	if !ok {
 		return code
 	}
-	if len(rest) > 0 {
-		fmt.Fprintf(m.Stderr, "leviathan passages: takes no arguments (got %q)\n", strings.Join(rest, " "))
+	if !m.noArgs("passages", rest) {
 		return exitUsage
 	}
 	essay := content.Load()
@@ -306,8 +306,7 @@ func (m *Main) runIndex(ctx context.Context, args []string) int {
 	if !ok {
 		return code
 	}
-	if len(rest) > 0 {
-		fmt.Fprintf(m.Stderr, "leviathan index: takes no arguments (got %q)\n", strings.Join(rest, " "))
+	if !m.noArgs("index", rest) {
 		return exitUsage
 	}
 	start := time.Now()
@@ -317,6 +316,12 @@ func (m *Main) runIndex(ctx context.Context, args []string) int {
 	}
 	took := time.Since(start)
 	st := ix.Stats()
+	if st.Memory {
+		// The store works for this run only; index exists to leave one on
+		// disk for the next.
+		fmt.Fprintf(m.Stderr, "leviathan index: couldn't build the store in %s (%s)\n  (try another --data-dir / LEVIATHAN_DATA_DIR)\n", cfg.DataDir, st.Reason)
+		return exitError
+	}
 	if asJSON {
 		return m.printJSON("index", struct {
 			Dir      string  `json:"dir"`
@@ -346,8 +351,7 @@ func (m *Main) runVersion(ctx context.Context, args []string) int {
 	if !ok {
 		return code
 	}
-	if len(rest) > 0 {
-		fmt.Fprintf(m.Stderr, "leviathan version: takes no arguments (got %q)\n", strings.Join(rest, " "))
+	if !m.noArgs("version", rest) {
 		return exitUsage
 	}
 	if asJSON {
@@ -397,7 +401,7 @@ func versionString() string {
 func (m *Main) fail(cmd string, err error) int {
 	var ie *bot.InputError
 	if errors.As(err, &ie) {
-		fmt.Fprintf(m.Stderr, "leviathan %s: %s\n", cmd, ie.Msg)
+		fmt.Fprintf(m.Stderr, "leviathan %s: %s\n", cmd, clipQuoted(ie.Msg))
 		return exitUsage
 	}
 	if errors.Is(err, context.Canceled) {
@@ -411,6 +415,34 @@ func (m *Main) fail(cmd string, err error) int {
 	fmt.Fprintf(m.Stderr, "leviathan %s: %v%s\n", cmd, err, hint)
 	return exitError
 }
+
+// noArgs reports whether a command that takes no arguments got none, and
+// says so when it got some.
+func (m *Main) noArgs(cmd string, rest []string) bool {
+	if len(rest) == 0 {
+		return true
+	}
+	fmt.Fprintf(m.Stderr, "leviathan %s: takes no arguments (got %q)\n", cmd, clip(strings.Join(rest, " "), echoRunes))
+	return false
+}
+
+// quoted is a double-quoted string in a message, as %q writes it.
+var quoted = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
+
+// clipQuoted shortens every quoted piece of user input in msg (the engine
+// echoes an unknown section or label with %q) to echoRunes.
+func clipQuoted(msg string) string {
+	return quoted.ReplaceAllStringFunc(msg, func(q string) string {
+		inner := q[1 : len(q)-1]
+		if utf8.RuneCountInString(inner) <= echoRunes {
+			return q
+		}
+		return `"` + clip(inner, echoRunes) + `"`
+	})
+}
+
+// echoRunes is how much of the user's input an error message repeats.
+const echoRunes = 80
 
 func (m *Main) printJSON(cmd string, v any) int {
 	enc := json.NewEncoder(m.Stdout)
@@ -456,10 +488,14 @@ func (m *Main) permute(name string, args []string, extra func(*flag.FlagSet)) []
 		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
 			continue
 		}
-		if i+1 < len(args) {
-			flags = append(flags, args[i+1])
-			i++
+		if i+1 >= len(args) || args[i+1] == "--" {
+			// A flag that wants a value but has none: stop here, so that
+			// the flag package reports it rather than taking "--" (or
+			// nothing) as the value, e.g. a data directory named "--".
+			return flags
 		}
+		flags = append(flags, args[i+1])
+		i++
 	}
 	return append(append(flags, "--"), positional...)
 }

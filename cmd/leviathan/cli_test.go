@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -148,6 +150,13 @@ func TestUsageErrors(t *testing.T) {
 		{"bad -k", []string{"search", "-k", "0", "Musk"}, exitUsage, "-k"},
 		{"unknown label", []string{"quote", "¶99"}, exitUsage, "no passage"},
 		{"unknown section", []string{"summary", "Fußball"}, exitUsage, "no section"},
+		{"label zero", []string{"quote", "¶0"}, exitUsage, `no passage "¶0"`},
+		{"flag without value at the end", []string{"ask", "x", "--data-dir"}, exitUsage, "needs an argument"},
+		{"flag without value before --", []string{"ask", "--data-dir", "--", "x"}, exitUsage, "needs an argument"},
+		{"serve with arguments", []string{"serve", "extra"}, exitUsage, "takes no arguments"},
+		{"chat with arguments", []string{"chat", "extra"}, exitUsage, "takes no arguments"},
+		{"only flags, no command", []string{"--data-dir", "x"}, exitUsage, "flags go after the command"},
+		{"help before flags", []string{"-h", "--data-dir", "x"}, exitOK, "Commands:"},
 		{"help", []string{"ask", "-h"}, exitOK, "Usage: leviathan ask"},
 		{"help command", []string{"help", "search"}, exitOK, "Usage: leviathan search"},
 	}
@@ -158,6 +167,33 @@ func TestUsageErrors(t *testing.T) {
 				t.Errorf("exit %d (want %d), stderr %q (want %q in it)", code, tt.code, stderr, tt.stderr)
 			}
 		})
+	}
+}
+
+// TestFlagsBeforeTheCommand: `leviathan --data-dir X ask …` works like
+// `leviathan ask --data-dir X …`.
+func TestFlagsBeforeTheCommand(t *testing.T) {
+	dir := t.TempDir()
+	code, stdout, stderr := run(t, t.TempDir(), "--data-dir", dir, "--json", "ask", "Was ist DOGE?")
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %s", code, stderr)
+	}
+	if a := decodeAsk(t, stdout); a.Mode != "extractive" || len(a.Citations) == 0 {
+		t.Errorf("answer %+v", a)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "manifest.json")); err != nil {
+		t.Errorf("the store is not in --data-dir: %v", err)
+	}
+}
+
+// TestBadInputIsNotEchoedWhole: a 100 KB section name comes back clipped.
+func TestBadInputIsNotEchoedWhole(t *testing.T) {
+	huge := strings.Repeat("x", 100_000)
+	for _, args := range [][]string{{"summary", huge}, {huge}, {"passages", huge}, {"quote", "Fn" + strings.Repeat("9", 100_000)}} {
+		code, stdout, stderr := run(t, "", args...)
+		if code != exitUsage || len(stderr) > 2000 || len(stdout) > 2000 {
+			t.Errorf("%s…: exit %d, %d bytes on stderr, %d on stdout; want exit 2 and a short message", clip(args[0], 10), code, len(stderr), len(stdout))
+		}
 	}
 }
 
@@ -280,6 +316,27 @@ func TestPermute(t *testing.T) {
 	if strings.Join(got, " ") != want {
 		t.Errorf("permute = %q, want %q", got, want)
 	}
+	// A flag missing its value is left last, for the flag package to report.
+	if got := m.permute("search", []string{"Big", "-k"}, extra); strings.Join(got, " ") != "-k" {
+		t.Errorf("permute with -k last = %q, want [-k]", got)
+	}
+}
+
+func TestCommandFirst(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"ask x", "ask x"},
+		{"--data-dir d ask x", "ask --data-dir d x"},
+		{"--json --data-dir=d ask x", "ask --json --data-dir=d x"},
+		{"--data-dir ask ask x", "ask --data-dir ask x"},
+		{"-h ask", "-h ask"},
+		{"--data-dir", "--data-dir"},
+		{"--data-dir d", "--data-dir d"},
+	}
+	for _, tt := range tests {
+		if got := strings.Join(commandFirst(strings.Fields(tt.in)), " "); got != tt.want {
+			t.Errorf("commandFirst(%s) = %s, want %s", tt.in, got, tt.want)
+		}
+	}
 }
 
 func TestAskStreamsWithLLM(t *testing.T) {
@@ -320,5 +377,22 @@ func TestAskStreamRevised(t *testing.T) {
 	streamed, final, ok := strings.Cut(stdout, "――― geprüfte Antwort ―――\n")
 	if !ok || !strings.HasPrefix(streamed, "Technofeudalismus ist") || strings.Contains(final, "geprägt") || !strings.Contains(final, "¶7") {
 		t.Errorf("want the streamed start, a separator and the extractive answer:\n%s\n%s", stdout, stderr)
+	}
+}
+
+// TestUnusableDataDir: ask answers from a store in memory when the data
+// directory is a file; index, whose job is the store on disk, fails.
+func TestUnusableDataDir(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(f, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runWith(t, f, []string{"LEVIATHAN_LOG_LEVEL=info"}, "ask", "Was ist DOGE?")
+	if code != exitOK || !strings.Contains(stdout, "DOGE") || !strings.Contains(stderr, "in memory") {
+		t.Errorf("ask: exit %d, stdout %q, stderr %q; want an answer and a warning", code, stdout, stderr)
+	}
+	code, _, stderr = run(t, f, "index")
+	if code != exitError || !strings.Contains(stderr, "couldn't build the store") {
+		t.Errorf("index: exit %d, stderr %q; want exit 1", code, stderr)
 	}
 }

@@ -41,9 +41,10 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		m.usage()
 		return exitUsage
 	}
+	args = commandFirst(args)
 	switch args[0] {
 	case "help", "-h", "-help", "--help":
-		if len(args) > 1 {
+		if len(args) > 1 && !strings.HasPrefix(args[1], "-") {
 			return m.Run(ctx, []string{args[1], "-h"})
 		}
 		m.usage()
@@ -54,9 +55,54 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 			return c.run(m, ctx, args[1:])
 		}
 	}
-	fmt.Fprintf(m.Stderr, "leviathan: unknown command %q\n\n", args[0])
+	if strings.HasPrefix(args[0], "-") {
+		fmt.Fprintf(m.Stderr, "leviathan: no command given after the flag %s; flags go after the command: leviathan COMMAND [flags] [arguments]\n\n", clip(args[0], 80))
+	} else {
+		fmt.Fprintf(m.Stderr, "leviathan: unknown command %q\n\n", clip(args[0], 80))
+	}
 	m.usage()
 	return exitUsage
+}
+
+// boolFlags are the flags that take no value; every other flag does (all
+// settings are strings, and -k and -n are numbers).
+var boolFlags = map[string]bool{"json": true, "rebuild": true, "h": true, "help": true}
+
+// commandFirst moves flags given before the command name after it
+// (`leviathan --data-dir X ask …` becomes `leviathan ask --data-dir X …`),
+// since every command takes its flags anywhere. Help flags stay where they
+// are, so `leviathan -h` still lists the commands.
+func commandFirst(args []string) []string {
+	i := 0
+	for i < len(args) {
+		a := args[i]
+		if len(a) < 2 || a[0] != '-' || a == "--" {
+			break
+		}
+		name := strings.TrimLeft(a, "-")
+		if boolFlags[name] && (name == "h" || name == "help") {
+			return args
+		}
+		i++
+		if !strings.Contains(name, "=") && !boolFlags[name] && i < len(args) {
+			i++ // the flag's value
+		}
+	}
+	if i == 0 || i >= len(args) || args[i] == "--" {
+		return args
+	}
+	out := append([]string{args[i]}, args[:i]...)
+	return append(out, args[i+1:]...)
+}
+
+// clip shortens what is echoed of user input to n runes: an error message
+// that repeats a 100 KB argument helps nobody.
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
 }
 
 func (m *Main) usage() {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/url"
 	"os"
@@ -12,7 +13,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
+	"github.com/leviathan-bot/leviathan/bot"
 	"github.com/leviathan-bot/leviathan/retrieval"
 )
 
@@ -56,6 +60,10 @@ type Config struct {
 	ShutdownTimeout time.Duration
 
 	HTTPAddr string
+
+	// secretFlags are the secret settings given as flags, which anyone on
+	// the machine can read in /proc/PID/cmdline; newLogger warns of them.
+	secretFlags []setting
 }
 
 // UseLLM reports whether answers come from a language model.
@@ -122,8 +130,8 @@ var settings = []setting{
 			c.Cooldown, err = time.ParseDuration(v)
 			return nonNegative(c.Cooldown, err)
 		}},
-	{"DISCORD_MAX_QUESTION", "max-question", "1000", "longest question accepted, in characters", false,
-		func(c *Config, v string) (err error) { c.MaxQuestion, err = intIn(v, 10, 6000); return }},
+	{"DISCORD_MAX_QUESTION", "max-question", strconv.Itoa(bot.MaxQuestionRunes), "longest question accepted, in characters (at most the engine's limit, " + strconv.Itoa(bot.MaxQuestionRunes) + ")", false,
+		func(c *Config, v string) (err error) { c.MaxQuestion, err = intIn(v, 10, bot.MaxQuestionRunes); return }},
 	{"DISCORD_MAX_CONCURRENT", "max-concurrent", "4", "answers worked on at once; more wait their turn", false,
 		func(c *Config, v string) (err error) { c.MaxConcurrent, err = intIn(v, 1, 256); return }},
 	{"DISCORD_THREADS", "threads", "false", "open a thread for each mention and answer follow-ups there (needs DISCORD_MESSAGE_CONTENT)", false,
@@ -156,6 +164,7 @@ func loadConfig(environ []string, fs *flag.FlagSet, args []string, groups ...str
 	}
 	used := func(s setting) bool { return len(groups) == 0 || slices.Contains(groups, s.group()) }
 	flagVals := make([]*string, len(settings))
+	fileVals := make([]*string, len(settings))
 	for i, s := range settings {
 		if !used(s) {
 			continue
@@ -165,6 +174,9 @@ func loadConfig(environ []string, fs *flag.FlagSet, args []string, groups ...str
 			def = ""
 		}
 		flagVals[i] = fs.String(s.Flag, def, s.Usage+" ($"+s.Env+")")
+		if s.Secret {
+			fileVals[i] = fs.String(s.Flag+"-file", "", "file holding the "+s.Flag+" (a flag or a variable shows the secret in the process list) ($"+s.Env+"_FILE)")
+		}
 	}
 	if err := fs.Parse(args); err != nil {
 		return Config{}, nil, err
@@ -182,6 +194,17 @@ func loadConfig(environ []string, fs *flag.FlagSet, args []string, groups ...str
 		if flagVals[i] != nil && given[s.Flag] {
 			v = *flagVals[i]
 		}
+		if s.Secret && used(s) {
+			var ferr error
+			v, ferr = secretFrom(s, env, v, given, fileVals[i])
+			if ferr != nil {
+				errs = append(errs, ferr)
+				continue
+			}
+			if given[s.Flag] {
+				c.secretFlags = append(c.secretFlags, s)
+			}
+		}
 		err := s.set(&c, strings.TrimSpace(v))
 		switch {
 		case err == nil:
@@ -190,7 +213,7 @@ func loadConfig(environ []string, fs *flag.FlagSet, args []string, groups ...str
 			// ask) must not stop it: keep the default.
 			_ = s.set(&c, s.Default)
 		default:
-			shown := v
+			shown := (&redactor{}).text(v) // a password in a URL
 			if s.Secret {
 				shown = "(hidden)"
 			}
@@ -211,6 +234,71 @@ func loadConfig(environ []string, fs *flag.FlagSet, args []string, groups ...str
 		errs = append(errs, errors.New("DISCORD_THREADS=true needs DISCORD_MESSAGE_CONTENT=true: follow-ups in a thread do not mention the bot"))
 	}
 	return c, fs.Args(), errors.Join(errs...)
+}
+
+// secretFrom returns a secret setting's value, which may come from a file
+// named by NAME_FILE or --flag-file (how container platforms hand out
+// secrets, and the way to keep them out of the process list). v is the
+// value from the variable or flag. The value and its file at the same
+// level (both variables, or both flags) is an error; a flag overrides a
+// variable as everywhere else.
+func secretFrom(s setting, env map[string]string, v string, given map[string]bool, fileFlag *string) (string, error) {
+	fileEnv := s.Env + "_FILE"
+	if given[s.Flag] && given[s.Flag+"-file"] {
+		return "", fmt.Errorf("--%s and --%s-file are both given: use one", s.Flag, s.Flag)
+	}
+	if given[s.Flag] {
+		return v, nil
+	}
+	path, source := "", ""
+	switch {
+	case given[s.Flag+"-file"]:
+		path, source = *fileFlag, "--"+s.Flag+"-file"
+	case env[fileEnv] != "":
+		if strings.TrimSpace(env[s.Env]) != "" {
+			return "", fmt.Errorf("%s and %s are both set: use one", s.Env, fileEnv)
+		}
+		path, source = env[fileEnv], fileEnv
+	default:
+		return v, nil
+	}
+	secret, err := readSecretFile(path)
+	if err != nil {
+		return "", fmt.Errorf("%s = %q: %w", source, path, err)
+	}
+	return secret, nil
+}
+
+// maxSecretFile bounds what is read from a secret file: a key or a token
+// is well under a kilobyte, and a wrong path (a log, a disk image) must
+// not be read whole.
+const maxSecretFile = 64 << 10
+
+// readSecretFile reads a secret from a file, without the surrounding
+// white space (files end in a newline, and editors add one).
+func readSecretFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", fmt.Errorf("couldn't read the secret: %w", err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxSecretFile+1))
+	if err != nil {
+		return "", fmt.Errorf("couldn't read the secret: %w", err)
+	}
+	if len(b) > maxSecretFile {
+		return "", fmt.Errorf("is over %d KB; a secret file holds one key or token", maxSecretFile>>10)
+	}
+	secret := strings.TrimSpace(string(b))
+	switch {
+	case secret == "":
+		return "", errors.New("is empty")
+	case strings.ContainsAny(secret, "\r\n"):
+		return "", errors.New("holds more than one line; a secret file holds one key or token")
+	case !utf8.ValidString(secret) || strings.IndexFunc(secret, unicode.IsControl) >= 0:
+		return "", errors.New("holds control characters or invalid UTF-8")
+	}
+	return secret, nil
 }
 
 // The groups of settings. A command declares the groups it uses (see

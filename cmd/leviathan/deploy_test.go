@@ -30,6 +30,9 @@ func settingNames() map[string]setting {
 	m := map[string]setting{}
 	for _, s := range settings {
 		m[s.Env] = s
+		if s.Secret {
+			m[s.Env+"_FILE"] = s // the secret's file (see secretFrom)
+		}
 	}
 	return m
 }

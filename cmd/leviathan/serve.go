@@ -12,9 +12,12 @@ import (
 // runServe runs the Discord bot until ctx is cancelled (SIGINT/SIGTERM),
 // then shuts it down gracefully within LEVIATHAN_SHUTDOWN_TIMEOUT.
 func (m *Main) runServe(ctx context.Context, args []string) int {
-	cfg, _, log, code, ok := m.parse("serve", args, nil)
+	cfg, rest, log, code, ok := m.parse("serve", m.permute("serve", args, nil), nil)
 	if !ok {
 		return code
+	}
+	if !m.noArgs("serve", rest) {
+		return exitUsage
 	}
 	// Checked before anything slow: a missing token is a configuration
 	// error, and retrying cannot fix it.

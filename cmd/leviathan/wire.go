@@ -70,13 +70,20 @@ func helpRequested(args []string) bool {
 	return false
 }
 
-// newLogger logs to w (stderr: stdout carries results, --json among them).
+// newLogger logs to w (stderr: stdout carries results, --json among them),
+// through a handler that keeps secrets out of every line (see redact.go).
 func newLogger(w interface{ Write([]byte) (int, error) }, cfg Config) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	var h slog.Handler = slog.NewTextHandler(w, opts)
 	if cfg.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		h = slog.NewJSONHandler(w, opts)
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	log := slog.New(&redactHandler{next: h, r: newRedactor(cfg)})
+	for _, s := range cfg.secretFlags {
+		log.Warn("a secret was given as a flag: every user of this machine can read it in the process list; set "+s.Env+" or "+s.Env+"_FILE instead",
+			"flag", "--"+s.Flag)
+	}
+	return log
 }
 
 // hooks are what serve plugs into the engine's parts to count what they
