@@ -189,6 +189,35 @@ func TestDictionaryStopwordKeys(t *testing.T) {
 	}
 }
 
+func TestDictionaryWorkersAgree(t *testing.T) {
+	data, err := os.ReadFile(dictSample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Pairs that recur in other runs of lines must add up.
+	data = append(data, "Widerspruch {m} :: contradiction\nUngereimtheit {f} :: contradiction\nUngereimtheit {f} :: contradiction\n"...)
+	one := loadDictionary(data, strings.ToLower, strings.ToLower, 1)
+	if got, want := one.ToGerman("contradiction"), []string{"ungereimtheit", "widerspruch"}; !slices.Equal(got, want) {
+		t.Fatalf("ToGerman(contradiction) = %q, want %q", got, want)
+	}
+	for _, workers := range []int{2, 3, 7, 100} {
+		d := loadDictionary(data, strings.ToLower, strings.ToLower, workers)
+		if d.Stats() != one.Stats() {
+			t.Errorf("%d workers: stats %+v, one worker %+v", workers, d.Stats(), one.Stats())
+		}
+		for _, k := range one.de.keys {
+			if got, want := d.ToEnglish(k), one.ToEnglish(k); !slices.Equal(got, want) {
+				t.Errorf("%d workers: ToEnglish(%q) = %q, one worker %q", workers, k, got, want)
+			}
+		}
+		for _, k := range one.en.keys {
+			if got, want := d.ToGerman(k), one.ToGerman(k); !slices.Equal(got, want) {
+				t.Errorf("%d workers: ToGerman(%q) = %q, one worker %q", workers, k, got, want)
+			}
+		}
+	}
+}
+
 func TestOpenDictionaryMissing(t *testing.T) {
 	_, err := OpenDictionary(filepath.Join(t.TempDir(), "de-en"), strings.ToLower, strings.ToLower)
 	if !errors.Is(err, ErrNoDictionary) || !errors.Is(err, os.ErrNotExist) {
@@ -208,6 +237,11 @@ func TestNilDictionary(t *testing.T) {
 func TestDictionaryReal(t *testing.T) {
 	if _, err := os.Stat(DefaultDictionaryPath); err != nil {
 		t.Skipf("%s not installed (apt-get install trans-de-en): %v", DefaultDictionaryPath, err)
+	}
+	if raceEnabled {
+		// The loader's goroutines run under the race detector on the
+		// sample and in the fuzz seeds.
+		t.Skip("the race detector slows loading the full dictionary to about 30 s")
 	}
 	start := time.Now()
 	d, err := OpenDictionary(DefaultDictionaryPath, testKeyDE, testKeyEN)
