@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"bufio"
 	"bytes"
 	"cmp"
 	"errors"
@@ -75,16 +76,15 @@ func OpenDictionary(path string, keyDE, keyEN func(string) string) (*Dictionary,
 		return nil, fmt.Errorf("couldn't open the dictionary: %w", err)
 	}
 	defer f.Close()
-	// One read of the known size, rather than io.ReadAll's doubling.
-	var data []byte
-	if fi, err := f.Stat(); err == nil && fi.Size() > 0 {
-		data = make([]byte, 0, fi.Size()+1)
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("couldn't read the dictionary: %w", err)
 	}
-	buf := bytes.NewBuffer(data)
-	if _, err := buf.ReadFrom(f); err != nil {
-		return nil, fmt.Errorf("couldn't read the dictionary %s: %w", path, err)
+	d, err := loadDictionary(f, fi.Size(), keyDE, keyEN, runtime.GOMAXPROCS(0))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return loadDictionary(buf.Bytes(), keyDE, keyEN, runtime.GOMAXPROCS(0)), nil
+	return d, nil
 }
 
 // LoadDictionary reads a dictionary in Ding's format: one entry a line,
@@ -121,55 +121,72 @@ func LoadDictionary(r io.Reader, keyDE, keyEN func(string) string) (*Dictionary,
 	if err != nil {
 		return nil, fmt.Errorf("couldn't read the dictionary: %w", err)
 	}
-	return loadDictionary(data, keyDE, keyEN, runtime.GOMAXPROCS(0)), nil
+	return loadDictionary(bytes.NewReader(data), int64(len(data)), keyDE, keyEN, runtime.GOMAXPROCS(0))
 }
 
-// loadDictionary parses data in up to workers goroutines (one per
-// processor), each over its own run of lines with its own key tables, and
+// maxLine bounds a dictionary line; Ding's longest is under 10 kB.
+const maxLine = 1 << 20
+
+// loadDictionary parses src in up to workers goroutines (one per
+// processor), each reading its own byte range with its own key tables, and
 // merges what they found: stemming the words is most of the work, and the
-// bot loads the dictionary while it starts. The result does not depend on
-// the number of workers.
-func loadDictionary(data []byte, keyDE, keyEN func(string) string, workers int) *Dictionary {
-	chunks := splitLines(data, workers)
-	loaders := make([]*loader, len(chunks))
+// bot loads the dictionary while it starts. Reading the ranges rather than
+// the whole file keeps its 25 MB out of the heap. A line belongs to the
+// range its first byte is in. The result does not depend on the number of
+// workers.
+func loadDictionary(src io.ReaderAt, size int64, keyDE, keyEN func(string) string, workers int) (*Dictionary, error) {
+	workers = max(1, workers)
+	loaders := make([]*loader, workers)
+	errs := make([]error, workers)
 	var wg sync.WaitGroup
-	for i, chunk := range chunks {
-		l := newLoader(keyDE, keyEN, len(chunk))
+	for i := range loaders {
+		start, end := size*int64(i)/int64(workers), size*int64(i+1)/int64(workers)
+		l := newLoader(keyDE, keyEN, int(end-start))
 		loaders[i] = l
-		wg.Go(func() {
-			for len(chunk) > 0 {
-				var line []byte
-				line, chunk, _ = bytes.Cut(chunk, []byte{'\n'})
-				l.line(line)
-			}
-		})
+		wg.Go(func() { errs[i] = l.lines(src, size, start, end) })
 	}
 	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("couldn't read the dictionary: %w", err)
+	}
 	for _, l := range loaders[1:] {
 		loaders[0].merge(l)
 	}
-	return loaders[0].build()
+	return loaders[0].build(), nil
 }
 
-// splitLines cuts data into at most n runs of whole lines of about equal
-// size.
-func splitLines(data []byte, n int) [][]byte {
-	var chunks [][]byte
-	for n > 1 && len(data) > 0 {
-		cut := len(data) / n
-		if i := bytes.IndexByte(data[cut:], '\n'); i >= 0 {
-			cut += i + 1
-		} else {
-			cut = len(data)
-		}
-		chunks = append(chunks, data[:cut])
-		data = data[cut:]
-		n--
+// lines parses the lines of src that start in [start, end).
+func (l *loader) lines(src io.ReaderAt, size, start, end int64) error {
+	off := start
+	if start > 0 {
+		// Begin at the byte before, so that a line starting exactly at
+		// start is seen to (its predecessor's newline is skipped).
+		off = start - 1
 	}
-	if len(data) > 0 || len(chunks) == 0 {
-		chunks = append(chunks, data)
+	sc := bufio.NewScanner(io.NewSectionReader(src, off, size-off))
+	sc.Buffer(make([]byte, 0, 64*1024), maxLine)
+	sc.Split(splitNewline)
+	if start > 0 && sc.Scan() {
+		off += int64(len(sc.Bytes())) + 1 // the rest of the line before start
 	}
-	return chunks
+	for off < end && sc.Scan() {
+		line := sc.Bytes()
+		off += int64(len(line)) + 1
+		l.line(line)
+	}
+	return sc.Err()
+}
+
+// splitNewline is bufio.ScanLines without its dropping of "\r", so that
+// offsets add up; line trims the "\r".
+func splitNewline(data []byte, atEOF bool) (int, []byte, error) {
+	if i := bytes.IndexByte(data, '\n'); i >= 0 {
+		return i + 1, data[:i], nil
+	}
+	if atEOF && len(data) > 0 {
+		return len(data), data, nil
+	}
+	return 0, nil, nil
 }
 
 // ToGerman returns the German keys an English key translates to, best

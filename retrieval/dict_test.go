@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -196,12 +197,22 @@ func TestDictionaryWorkersAgree(t *testing.T) {
 	}
 	// Pairs that recur in other runs of lines must add up.
 	data = append(data, "Widerspruch {m} :: contradiction\nUngereimtheit {f} :: contradiction\nUngereimtheit {f} :: contradiction\n"...)
-	one := loadDictionary(data, strings.ToLower, strings.ToLower, 1)
+	load := func(workers int) *Dictionary {
+		t.Helper()
+		d, err := loadDictionary(bytes.NewReader(data), int64(len(data)), strings.ToLower, strings.ToLower, workers)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	one := load(1)
 	if got, want := one.ToGerman("contradiction"), []string{"ungereimtheit", "widerspruch"}; !slices.Equal(got, want) {
 		t.Fatalf("ToGerman(contradiction) = %q, want %q", got, want)
 	}
-	for _, workers := range []int{2, 3, 7, 100} {
-		d := loadDictionary(data, strings.ToLower, strings.ToLower, workers)
+	// Many counts, so that range boundaries fall on line starts, just
+	// after newlines and inside lines; 0 means one.
+	for workers := range 80 {
+		d := load(workers)
 		if d.Stats() != one.Stats() {
 			t.Errorf("%d workers: stats %+v, one worker %+v", workers, d.Stats(), one.Stats())
 		}
@@ -215,6 +226,21 @@ func TestDictionaryWorkersAgree(t *testing.T) {
 				t.Errorf("%d workers: ToGerman(%q) = %q, one worker %q", workers, k, got, want)
 			}
 		}
+	}
+}
+
+func TestDictionaryCRLF(t *testing.T) {
+	data, err := os.ReadFile(dictSample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := openSample(t)
+	d, err := LoadDictionary(bytes.NewReader(bytes.ReplaceAll(data, []byte("\n"), []byte("\r\n"))), strings.ToLower, strings.ToLower)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Stats() != want.Stats() || !slices.Equal(d.de.keys, want.de.keys) || !slices.Equal(d.ToEnglish("rente"), want.ToEnglish("rente")) {
+		t.Errorf("CRLF: %+v %q, LF: %+v %q", d.Stats(), d.ToEnglish("rente"), want.Stats(), want.ToEnglish("rente"))
 	}
 }
 
