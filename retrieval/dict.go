@@ -56,7 +56,7 @@ type dictSide struct {
 // DictionaryStats says what a load kept, for a log line and for tuning.
 type DictionaryStats struct {
 	Lines      int // non-comment, non-empty lines read
-	Malformed  int // lines skipped: no " :: ", or sides with different numbers of "|" parts
+	Malformed  int // lines skipped: not one "::", or sides with different numbers of "|" parts
 	Pairs      int // distinct German-English key pairs kept
 	GermanKeys int
 	// EnglishKeys is the number of English keys with at least one
@@ -93,7 +93,8 @@ func OpenDictionary(path string, keyDE, keyEN func(string) string) (*Dictionary,
 // synonyms; {…} grammar marks, […] usage notes, (…) optional parts, <…>
 // inflections, /…/ abbreviations and ~references are ignored; lines
 // starting with "#" are comments. Malformed lines are skipped and counted,
-// never fatal.
+// never fatal; only a read error or a line over 1 MB (not a dictionary)
+// is.
 //
 // Only one word to one word counts: a synonym is used when, once the marks
 // and the articles and placeholders (der/die/das/sich/etw., to/the/a/sth.)

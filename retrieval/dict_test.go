@@ -381,3 +381,20 @@ func BenchmarkLoadDictionary(b *testing.B) {
 	runtime.ReadMemStats(&without)
 	b.ReportMetric(float64(with.HeapAlloc-without.HeapAlloc)/(1<<20), "MB-kept")
 }
+
+// BenchmarkDictionaryLookup is one question word's translation.
+func BenchmarkDictionaryLookup(b *testing.B) {
+	if _, err := os.Stat(DefaultDictionaryPath); err != nil {
+		b.Skipf("%s not installed: %v", DefaultDictionaryPath, err)
+	}
+	d, err := OpenDictionary(DefaultDictionaryPath, testKeyDE, testKeyEN)
+	if err != nil {
+		b.Fatal(err)
+	}
+	key := testKeyEN("dependence")
+	for b.Loop() {
+		if len(d.ToGerman(key)) == 0 {
+			b.Fatal("no translation")
+		}
+	}
+}
