@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"bufio"
 	"bytes"
 	"cmp"
 	"errors"
@@ -55,7 +56,7 @@ type dictSide struct {
 // DictionaryStats says what a load kept, for a log line and for tuning.
 type DictionaryStats struct {
 	Lines      int // non-comment, non-empty lines read
-	Malformed  int // lines skipped: no " :: ", or sides with different numbers of "|" parts
+	Malformed  int // lines skipped: not one "::", or sides with different numbers of "|" parts
 	Pairs      int // distinct German-English key pairs kept
 	GermanKeys int
 	// EnglishKeys is the number of English keys with at least one
@@ -75,16 +76,15 @@ func OpenDictionary(path string, keyDE, keyEN func(string) string) (*Dictionary,
 		return nil, fmt.Errorf("couldn't open the dictionary: %w", err)
 	}
 	defer f.Close()
-	// One read of the known size, rather than io.ReadAll's doubling.
-	var data []byte
-	if fi, err := f.Stat(); err == nil && fi.Size() > 0 {
-		data = make([]byte, 0, fi.Size()+1)
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("couldn't read the dictionary: %w", err)
 	}
-	buf := bytes.NewBuffer(data)
-	if _, err := buf.ReadFrom(f); err != nil {
-		return nil, fmt.Errorf("couldn't read the dictionary %s: %w", path, err)
+	d, err := loadDictionary(f, fi.Size(), keyDE, keyEN, runtime.GOMAXPROCS(0))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return loadDictionary(buf.Bytes(), keyDE, keyEN), nil
+	return d, nil
 }
 
 // LoadDictionary reads a dictionary in Ding's format: one entry a line,
@@ -93,7 +93,8 @@ func OpenDictionary(path string, keyDE, keyEN func(string) string) (*Dictionary,
 // synonyms; {…} grammar marks, […] usage notes, (…) optional parts, <…>
 // inflections, /…/ abbreviations and ~references are ignored; lines
 // starting with "#" are comments. Malformed lines are skipped and counted,
-// never fatal.
+// never fatal; only a read error or a line over 1 MB (not a dictionary)
+// is.
 //
 // Only one word to one word counts: a synonym is used when, once the marks
 // and the articles and placeholders (der/die/das/sich/etw., to/the/a/sth.)
@@ -106,70 +107,90 @@ func OpenDictionary(path string, keyDE, keyEN func(string) string) (*Dictionary,
 // entries.
 //
 // keyDE and keyEN turn one word into the analyzer's key; they are called
-// once per distinct word, concurrently, so they must be safe for concurrent
-// use. A key function returns "" for a word the analyzer drops (a
-// stopword): the synonym is then skipped. Keys shorter than two letters and
-// keys made of digits only are dropped too.
+// for each single-word synonym, from several goroutines, so they must be
+// safe for concurrent use. A key function returns "" for a word the
+// analyzer drops (a stopword): the synonym is then skipped. Keys shorter
+// than two letters and keys made of digits only are dropped too.
 //
 // Pairs are ranked by how many entries hold them, weighted by where: 2 in an
 // entry's first sub-entry (the headword) and 1 in later ones (plurals,
 // inflections), times 1 plus one for each side on which the word is the
 // first synonym; within one entry a pair counts once, at its best weight.
-// Ties keep the order in which the words first appear in the file.
+// Ties keep the order in which the words first appear in the file. (In a
+// crude BM25 over XQuAD's 120 German dev paragraphs, English questions
+// expanded with the first eight translations reached recall@5 0.93, 0.91
+// with plain counts, 0.66 with no dictionary.)
 func LoadDictionary(r io.Reader, keyDE, keyEN func(string) string) (*Dictionary, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("couldn't read the dictionary: %w", err)
 	}
-	return loadDictionary(data, keyDE, keyEN), nil
+	return loadDictionary(bytes.NewReader(data), int64(len(data)), keyDE, keyEN, runtime.GOMAXPROCS(0))
 }
 
-// loadDictionary parses data in one goroutine per processor, each over its
-// own run of lines with its own key tables, and merges what they found:
-// stemming every distinct word is most of the work, and the bot loads the
-// dictionary while it starts. The result does not depend on the number of
-// goroutines.
-func loadDictionary(data []byte, keyDE, keyEN func(string) string) *Dictionary {
-	chunks := splitLines(data, runtime.GOMAXPROCS(0))
-	loaders := make([]*loader, len(chunks))
+// maxLine bounds a dictionary line; Ding's longest is under 10 kB.
+const maxLine = 1 << 20
+
+// loadDictionary parses src in up to workers goroutines (one per
+// processor), each reading its own byte range with its own key tables, and
+// merges what they found: stemming the words is most of the work, and the
+// bot loads the dictionary while it starts. Reading the ranges rather than
+// the whole file keeps its 25 MB out of the heap. A line belongs to the
+// range its first byte is in. The result does not depend on the number of
+// workers.
+func loadDictionary(src io.ReaderAt, size int64, keyDE, keyEN func(string) string, workers int) (*Dictionary, error) {
+	workers = max(1, workers)
+	loaders := make([]*loader, workers)
+	errs := make([]error, workers)
 	var wg sync.WaitGroup
-	for i, chunk := range chunks {
-		l := newLoader(keyDE, keyEN, len(chunk))
+	for i := range loaders {
+		start, end := size*int64(i)/int64(workers), size*int64(i+1)/int64(workers)
+		l := newLoader(keyDE, keyEN, int(end-start))
 		loaders[i] = l
-		wg.Go(func() {
-			for len(chunk) > 0 {
-				var line []byte
-				line, chunk, _ = bytes.Cut(chunk, []byte{'\n'})
-				l.line(line)
-			}
-		})
+		wg.Go(func() { errs[i] = l.lines(src, size, start, end) })
 	}
 	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("couldn't read the dictionary: %w", err)
+	}
 	for _, l := range loaders[1:] {
 		loaders[0].merge(l)
 	}
-	return loaders[0].build()
+	return loaders[0].build(), nil
 }
 
-// splitLines cuts data into at most n runs of whole lines of about equal
-// size.
-func splitLines(data []byte, n int) [][]byte {
-	var chunks [][]byte
-	for n > 1 && len(data) > 0 {
-		cut := len(data) / n
-		if i := bytes.IndexByte(data[cut:], '\n'); i >= 0 {
-			cut += i + 1
-		} else {
-			cut = len(data)
-		}
-		chunks = append(chunks, data[:cut])
-		data = data[cut:]
-		n--
+// lines parses the lines of src that start in [start, end).
+func (l *loader) lines(src io.ReaderAt, size, start, end int64) error {
+	off := start
+	if start > 0 {
+		// Begin at the byte before, so that a line starting exactly at
+		// start is seen to (its predecessor's newline is skipped).
+		off = start - 1
 	}
-	if len(data) > 0 || len(chunks) == 0 {
-		chunks = append(chunks, data)
+	sc := bufio.NewScanner(io.NewSectionReader(src, off, size-off))
+	sc.Buffer(make([]byte, 0, 64*1024), maxLine)
+	sc.Split(splitNewline)
+	if start > 0 && sc.Scan() {
+		off += int64(len(sc.Bytes())) + 1 // the rest of the line before start
 	}
-	return chunks
+	for off < end && sc.Scan() {
+		line := sc.Bytes()
+		off += int64(len(line)) + 1
+		l.line(line)
+	}
+	return sc.Err()
+}
+
+// splitNewline is bufio.ScanLines without its dropping of "\r", so that
+// offsets add up; line trims the "\r".
+func splitNewline(data []byte, atEOF bool) (int, []byte, error) {
+	if i := bytes.IndexByte(data, '\n'); i >= 0 {
+		return i + 1, data[:i], nil
+	}
+	if atEOF && len(data) > 0 {
+		return len(data), data, nil
+	}
+	return 0, nil, nil
 }
 
 // ToGerman returns the German keys an English key translates to, best
@@ -234,25 +255,25 @@ func englishFunctionWord(w []byte) bool {
 }
 
 // keyTable interns one side's keys during loading. Keys get ids in the
-// order they are first seen; cache remembers, for every raw word, its key's
-// id (or noKey), so that each distinct word is stemmed once.
+// order they are first seen. Raw words are not cached: a map of every word
+// (400,000) cost more in lookups than the repeated stemming it saved
+// (measured: 1.3 s of CPU per load with it, 1.1 s without), and a small
+// cache of recent words saved nothing measurable.
 type keyTable struct {
 	key      func(string) string
 	function func([]byte) bool
-	cache    map[string]int32
 	ids      map[string]int32
 	keys     []string
 }
 
 const noKey = -1
 
-// newKeyTable sizes the maps for size bytes of dictionary: Ding has a
-// distinct word per 70 bytes, and a key per 250 on each side.
+// newKeyTable sizes the map for size bytes of dictionary: Ding has about a
+// key per 250 bytes on each side.
 func newKeyTable(key func(string) string, function func([]byte) bool, size int) *keyTable {
 	return &keyTable{
 		key:      key,
 		function: function,
-		cache:    make(map[string]int32, size/64),
 		ids:      make(map[string]int32, size/256),
 	}
 }
@@ -297,16 +318,10 @@ func (l *loader) merge(o *loader) {
 
 // id returns the key id of a raw word, or noKey.
 func (t *keyTable) id(word []byte) int32 {
-	if id, ok := t.cache[string(word)]; ok {
-		return id
+	if k := t.key(string(word)); usableKey(k) {
+		return t.intern(k)
 	}
-	w := string(word)
-	id := int32(noKey)
-	if k := t.key(w); usableKey(k) {
-		id = t.intern(k)
-	}
-	t.cache[w] = id
-	return id
+	return noKey
 }
 
 // usableKey rejects keys too short to mean anything and bare numbers.

@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -189,6 +190,60 @@ func TestDictionaryStopwordKeys(t *testing.T) {
 	}
 }
 
+func TestDictionaryWorkersAgree(t *testing.T) {
+	data, err := os.ReadFile(dictSample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Pairs that recur in other runs of lines must add up.
+	data = append(data, "Widerspruch {m} :: contradiction\nUngereimtheit {f} :: contradiction\nUngereimtheit {f} :: contradiction\n"...)
+	load := func(workers int) *Dictionary {
+		t.Helper()
+		d, err := loadDictionary(bytes.NewReader(data), int64(len(data)), strings.ToLower, strings.ToLower, workers)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	one := load(1)
+	if got, want := one.ToGerman("contradiction"), []string{"ungereimtheit", "widerspruch"}; !slices.Equal(got, want) {
+		t.Fatalf("ToGerman(contradiction) = %q, want %q", got, want)
+	}
+	// Many counts, so that range boundaries fall on line starts, just
+	// after newlines and inside lines; 0 means one.
+	for workers := range 80 {
+		d := load(workers)
+		if d.Stats() != one.Stats() {
+			t.Errorf("%d workers: stats %+v, one worker %+v", workers, d.Stats(), one.Stats())
+		}
+		for _, k := range one.de.keys {
+			if got, want := d.ToEnglish(k), one.ToEnglish(k); !slices.Equal(got, want) {
+				t.Errorf("%d workers: ToEnglish(%q) = %q, one worker %q", workers, k, got, want)
+			}
+		}
+		for _, k := range one.en.keys {
+			if got, want := d.ToGerman(k), one.ToGerman(k); !slices.Equal(got, want) {
+				t.Errorf("%d workers: ToGerman(%q) = %q, one worker %q", workers, k, got, want)
+			}
+		}
+	}
+}
+
+func TestDictionaryCRLF(t *testing.T) {
+	data, err := os.ReadFile(dictSample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := openSample(t)
+	d, err := LoadDictionary(bytes.NewReader(bytes.ReplaceAll(data, []byte("\n"), []byte("\r\n"))), strings.ToLower, strings.ToLower)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Stats() != want.Stats() || !slices.Equal(d.de.keys, want.de.keys) || !slices.Equal(d.ToEnglish("rente"), want.ToEnglish("rente")) {
+		t.Errorf("CRLF: %+v %q, LF: %+v %q", d.Stats(), d.ToEnglish("rente"), want.Stats(), want.ToEnglish("rente"))
+	}
+}
+
 func TestOpenDictionaryMissing(t *testing.T) {
 	_, err := OpenDictionary(filepath.Join(t.TempDir(), "de-en"), strings.ToLower, strings.ToLower)
 	if !errors.Is(err, ErrNoDictionary) || !errors.Is(err, os.ErrNotExist) {
@@ -208,6 +263,11 @@ func TestNilDictionary(t *testing.T) {
 func TestDictionaryReal(t *testing.T) {
 	if _, err := os.Stat(DefaultDictionaryPath); err != nil {
 		t.Skipf("%s not installed (apt-get install trans-de-en): %v", DefaultDictionaryPath, err)
+	}
+	if raceEnabled {
+		// The loader's goroutines run under the race detector on the
+		// sample and in the fuzz seeds.
+		t.Skip("the race detector slows loading the full dictionary to about 30 s")
 	}
 	start := time.Now()
 	d, err := OpenDictionary(DefaultDictionaryPath, testKeyDE, testKeyEN)
@@ -320,4 +380,21 @@ func BenchmarkLoadDictionary(b *testing.B) {
 	runtime.GC()
 	runtime.ReadMemStats(&without)
 	b.ReportMetric(float64(with.HeapAlloc-without.HeapAlloc)/(1<<20), "MB-kept")
+}
+
+// BenchmarkDictionaryLookup is one question word's translation.
+func BenchmarkDictionaryLookup(b *testing.B) {
+	if _, err := os.Stat(DefaultDictionaryPath); err != nil {
+		b.Skipf("%s not installed: %v", DefaultDictionaryPath, err)
+	}
+	d, err := OpenDictionary(DefaultDictionaryPath, testKeyDE, testKeyEN)
+	if err != nil {
+		b.Fatal(err)
+	}
+	key := testKeyEN("dependence")
+	for b.Loop() {
+		if len(d.ToGerman(key)) == 0 {
+			b.Fatal("no translation")
+		}
+	}
 }
