@@ -1,6 +1,8 @@
 package retrieval
 
 import (
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 )
@@ -17,7 +19,9 @@ var (
 func realDictionary(t testing.TB) *Dictionary {
 	t.Helper()
 	testDictOnce.Do(func() {
-		d, err := OpenDictionary(DefaultDictionaryPath, GermanKey, EnglishKey)
+		// Parsing takes over 30 s under the race detector; the cache
+		// makes that once per machine, not once per test binary.
+		d, err := OpenDictionaryCached(DefaultDictionaryPath, filepath.Join(os.TempDir(), "leviathan-test-cache"), GermanKey, EnglishKey)
 		if err == nil {
 			testDict = d
 		}

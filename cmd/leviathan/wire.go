@@ -96,12 +96,12 @@ type hooks struct {
 // openDictionary loads the German-English dictionary. Without it the bot
 // still works (English questions then rely on cognates), so a missing or
 // unreadable file is logged, not fatal.
-func openDictionary(path string, log *slog.Logger) *retrieval.Dictionary {
+func openDictionary(path, cacheDir string, log *slog.Logger) *retrieval.Dictionary {
 	if path == "" || path == "off" {
 		return nil
 	}
 	start := time.Now()
-	d, err := retrieval.OpenDictionary(path, retrieval.GermanKey, retrieval.EnglishKey)
+	d, err := retrieval.OpenDictionaryCached(path, cacheDir, retrieval.GermanKey, retrieval.EnglishKey)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 		log.Info("no German-English dictionary; English questions about German texts rely on cognates (install Debian's trans-de-en)", "path", path)
@@ -128,7 +128,7 @@ func openEngineWith(ctx context.Context, cfg Config, log *slog.Logger, rebuild b
 	if emb == nil {
 		emb = retrieval.NewOffline()
 	}
-	ix, err := retrieval.Open(ctx, essay, retrieval.Options{Dir: cfg.DataDir, Embedder: emb, Logger: log, Rebuild: rebuild, Dictionary: openDictionary(cfg.Dictionary, log)})
+	ix, err := retrieval.Open(ctx, essay, retrieval.Options{Dir: cfg.DataDir, Embedder: emb, Logger: log, Rebuild: rebuild, Dictionary: openDictionary(cfg.Dictionary, cfg.DataDir, log)})
 	if err != nil {
 		return nil, nil, fmt.Errorf("couldn't open the passage store in %s: %w", cfg.DataDir, err)
 	}
