@@ -110,6 +110,11 @@ func (e *Engine) Ask(ctx context.Context, req bot.Request) (bot.Answer, error) {
 	case IntentWhole:
 		a = e.answerWhole(ctx, q, req)
 	case IntentMetadata:
+		if e.llm != nil {
+			// The model gets the notes; the metadata is in its prompt.
+			a = e.answerLLM(ctx, q, req, e.retriever.Read(q, notePassages(e.essay)))
+			break
+		}
 		a = e.answerMetadata(q, u)
 	case IntentPassage:
 		if e.llm != nil {

@@ -2,6 +2,8 @@ package answer
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"sync"
 
 	"github.com/leviathan-bot/leviathan/content"
@@ -26,9 +28,21 @@ var (
 	sharedIndex     *retrieval.Index
 )
 
+// testDictionary is Debian's German-English dictionary as the bot loads it
+// (cached, since parsing it under the race detector takes half a minute),
+// or nil where it is not installed.
+func testDictionary() *retrieval.Dictionary {
+	d, err := retrieval.OpenDictionaryCached(retrieval.DefaultDictionaryPath, filepath.Join(os.TempDir(), "leviathan-test-cache"),
+		retrieval.GermanKey, retrieval.EnglishKey)
+	if err != nil {
+		return nil
+	}
+	return d
+}
+
 func newFakeRetriever() *fakeRetriever {
 	sharedIndexOnce.Do(func() {
-		ix, err := retrieval.Open(context.Background(), content.Load(), retrieval.Options{Embedder: retrieval.NewOffline()})
+		ix, err := retrieval.Open(context.Background(), content.Load(), retrieval.Options{Embedder: retrieval.NewOffline(), Dictionary: testDictionary()})
 		if err != nil {
 			panic(err)
 		}

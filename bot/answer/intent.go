@@ -63,9 +63,9 @@ type Understanding struct {
 	// versteht er unter Technofeudalismus?"). It may be empty.
 	Topic string
 	// Query is what retrieval searches with: the question without the
-	// words that name the text itself (its author, its title), which say
-	// which document is meant, not what in it: "laut Durand" must not
-	// find the one passage that cites "Broder/Durand 2024".
+	// author's name, which says whose text is meant, not what in it:
+	// "laut Durand" must not find the one passage that cites
+	// "Broder/Durand 2024".
 	Query string
 }
 
@@ -182,11 +182,16 @@ func topicOf(text string, essay *content.Essay) string {
 	return strings.Join(words, " ")
 }
 
-// withoutMetadata drops the words of the text's author's name and title
-// from a question, keeping the rest as written. A question made only of
-// them is kept whole.
+// withoutMetadata drops the words of the text's author's name from a
+// question, keeping the rest as written ("laut Durand" says whose text is
+// meant, not what in it). The title's words stay: they often name the
+// topic ("a fragile Leviathan"). A question made only of the name is kept
+// whole.
 func withoutMetadata(q string, essay *content.Essay) string {
-	meta := metaWords(essay)
+	meta := map[string]bool{}
+	for _, t := range retrieval.Analyze(essay.Meta.Author) {
+		meta[t.Folded] = true
+	}
 	var kept []string
 	dropped := false
 	for _, w := range strings.Fields(q) {

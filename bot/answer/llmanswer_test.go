@@ -458,8 +458,9 @@ func TestAskLLMFollowUp(t *testing.T) {
 	if a.Mode != bot.ModeLLM {
 		t.Fatalf("got %+v", a)
 	}
-	// Retrieval saw the previous question, which is what finds the passages.
-	if got := s.ret.searches(); len(got) != 1 || !slices.Equal(got[0], []string{"und was meint er damit?", question}) {
+	// Retrieval saw the follow-up read with the previous question, which is
+	// what finds the passages.
+	if got := s.ret.searches(); len(got) != 1 || !slices.Equal(got[0], []string{"und was meint er damit?", question + " und was meint er damit?"}) {
 		t.Errorf("searches = %q", got)
 	}
 	msgs := s.fake.ChatRequests()[0].Messages

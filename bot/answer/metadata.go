@@ -90,6 +90,17 @@ func (e *Engine) answerMetadata(q string, u Understanding) bot.Answer {
 	return a
 }
 
+// notePassages are the publication's notes: colophon and footnotes.
+func notePassages(essay *content.Essay) []content.Passage {
+	var notes []content.Passage
+	for _, p := range essay.Passages {
+		if p.Kind == content.KindColophon || p.Kind == content.KindFootnote {
+			notes = append(notes, p)
+		}
+	}
+	return notes
+}
+
 // hitScore is the score of a hit's best sentence.
 func hitScore(h retrieval.Hit) float64 {
 	best := 0.0

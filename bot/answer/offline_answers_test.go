@@ -9,51 +9,6 @@ import (
 	"github.com/leviathan-bot/leviathan/retrieval"
 )
 
-// Offline, with the real store: every question of the evaluation set gets
-// a cited answer (English ones included, though they meet the German text
-// only through retrieval's bilingual vocabulary), and every off-topic
-// question gets a refusal that cites nothing.
-func TestOfflineAnswersOnEvaluationSet(t *testing.T) {
-	eval := LoadEvalSet(t)
-	if len(eval.Offtopic) < 6 {
-		t.Fatalf("evaluation set too small: %d questions, %d off-topic", len(eval.Questions), len(eval.Offtopic))
-	}
-	essay := content.Load()
-	ix, err := retrieval.Open(t.Context(), essay, retrieval.Options{Embedder: retrieval.NewOffline()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, _ := New(Config{Essay: essay, Retriever: ix})
-	answered := 0
-	for _, q := range eval.Questions {
-		a, err := e.Ask(t.Context(), bot.Request{Question: q.Q})
-		if err != nil {
-			t.Fatalf("%q: %v", q.Q, err)
-		}
-		if a.Covered && len(a.Citations) > 0 {
-			answered++
-		} else {
-			t.Errorf("%s question refused offline: %q", q.Lang, q.Q)
-		}
-	}
-	t.Logf("answered %d of %d on-topic questions offline", answered, len(eval.Questions))
-	for _, q := range eval.Offtopic {
-		a, err := e.Ask(t.Context(), bot.Request{Question: q.Q})
-		if err != nil {
-			t.Fatalf("%q: %v", q.Q, err)
-		}
-		if a.Covered || len(a.Citations) != 0 {
-			t.Errorf("off-topic %q answered with %d citations: %.80q", q.Q, len(a.Citations), a.Text)
-		}
-	}
-	// The colophon is reached in English only through "published" /
-	// "erschien", a pair the sentence scorer does not know.
-	a, err := e.Ask(t.Context(), bot.Request{Question: "Where was the essay originally published?"})
-	if err != nil || len(a.Citations) == 0 || a.Citations[0].Label != "Kolophon" {
-		t.Errorf("publication question: %+v, %v; want the colophon cited", a.Citations, err)
-	}
-}
-
 // Sentences that follow one another in one passage are quoted as one run
 // with one citation, and the run is itself verbatim.
 func TestConsecutiveSentencesShareACitation(t *testing.T) {

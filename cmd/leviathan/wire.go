@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -114,6 +115,16 @@ func openDictionary(path, cacheDir string, log *slog.Logger) *retrieval.Dictiona
 	return d
 }
 
+// dictionaryCacheDir is where the parsed dictionary is kept: the user's
+// cache directory, shared by every data directory (the dictionary is the
+// same for all), else the data directory.
+func dictionaryCacheDir(dataDir string) string {
+	if d, err := os.UserCacheDir(); err == nil {
+		return filepath.Join(d, "leviathan")
+	}
+	return dataDir
+}
+
 // openEngine builds the store and the engine from the configuration.
 func openEngine(ctx context.Context, cfg Config, log *slog.Logger, rebuild bool) (*answer.Engine, *retrieval.Index, error) {
 	return openEngineWith(ctx, cfg, log, rebuild, hooks{})
@@ -128,7 +139,7 @@ func openEngineWith(ctx context.Context, cfg Config, log *slog.Logger, rebuild b
 	if emb == nil {
 		emb = retrieval.NewOffline()
 	}
-	ix, err := retrieval.Open(ctx, essay, retrieval.Options{Dir: cfg.DataDir, Embedder: emb, Logger: log, Rebuild: rebuild, Dictionary: openDictionary(cfg.Dictionary, cfg.DataDir, log)})
+	ix, err := retrieval.Open(ctx, essay, retrieval.Options{Dir: cfg.DataDir, Embedder: emb, Logger: log, Rebuild: rebuild, Dictionary: openDictionary(cfg.Dictionary, dictionaryCacheDir(cfg.DataDir), log)})
 	if err != nil {
 		return nil, nil, fmt.Errorf("couldn't open the passage store in %s: %w", cfg.DataDir, err)
 	}
