@@ -177,10 +177,17 @@ func TestXQuADRecall(t *testing.T) {
 		t.Skip("runs 1,224 searches")
 	}
 	essay, qs := loadXQuAD(t)
-	ix := openT(t, essay, Options{Embedder: NewOffline()})
+	dict := realDictionary(t)
+	ix := openT(t, essay, Options{Embedder: NewOffline(), Dictionary: dict})
+	// Floors a little under what was measured, with the dictionary and
+	// without it (English questions then meet German text only through
+	// cognates and names).
 	floors := map[string]struct{ r1, r3, r5, mrr float64 }{
 		"de": {r1: 0.86, r3: 0.94, r5: 0.96, mrr: 0.90},
-		"en": {r1: 0.55, r3: 0.69, r5: 0.74, mrr: 0.62},
+		"en": {r1: 0.55, r3: 0.66, r5: 0.72, mrr: 0.61},
+	}
+	if dict != nil {
+		floors["en"] = struct{ r1, r3, r5, mrr float64 }{r1: 0.69, r3: 0.85, r5: 0.89, mrr: 0.77}
 	}
 	for _, lang := range []string{"de", "en"} {
 		var m xquadMetrics
