@@ -207,8 +207,25 @@ func TestUnusableDirFallsBackToMemory(t *testing.T) {
 	}
 }
 
+// signalHandler tells when a log message containing want was written.
+type signalHandler struct {
+	want string
+	seen chan struct{}
+	once *sync.Once
+}
+
+func (h signalHandler) Enabled(context.Context, slog.Level) bool { return true }
+func (h signalHandler) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h signalHandler) WithGroup(string) slog.Handler            { return h }
+func (h signalHandler) Handle(_ context.Context, r slog.Record) error {
+	if strings.Contains(r.Message, h.want) {
+		h.once.Do(func() { close(h.seen) })
+	}
+	return nil
+}
+
 // TestWaitsForAnotherBuild: an Open that finds the lock taken waits for
-// it rather than reading what is there.
+// it rather than reading what is there, and then uses the directory.
 func TestWaitsForAnotherBuild(t *testing.T) {
 	essay := content.Load()
 	dir := t.TempDir()
@@ -216,22 +233,20 @@ func TestWaitsForAnotherBuild(t *testing.T) {
 	if ok, err := fl.TryLock(); !ok || err != nil {
 		t.Fatalf("couldn't take the lock: %v", err)
 	}
-	log, buf := logged()
-	done := make(chan *Index)
+	waiting := signalHandler{want: "waiting for it", seen: make(chan struct{}), once: &sync.Once{}}
+	done := make(chan *Index, 1)
 	go func() {
-		ix, err := Open(context.Background(), essay, Options{Dir: dir, Embedder: NewOffline(), Logger: log})
+		ix, err := Open(context.Background(), essay, Options{Dir: dir, Embedder: NewOffline(), Logger: slog.New(waiting)})
 		if err != nil {
 			t.Error(err)
 		}
 		done <- ix
 	}()
 	// The waiting Open says so before it waits; only then is the lock let go.
-	for !strings.Contains(buf.String(), "waiting for it") {
-		select {
-		case ix := <-done:
-			t.Fatalf("Open returned while the lock was held: %+v", ix.Stats())
-		case <-time.After(time.Millisecond):
-		}
+	select {
+	case <-waiting.seen:
+	case ix := <-done:
+		t.Fatalf("Open returned while the lock was held: %+v", ix)
 	}
 	if err := fl.Unlock(); err != nil {
 		t.Fatal(err)
@@ -240,7 +255,7 @@ func TestWaitsForAnotherBuild(t *testing.T) {
 	if ix == nil {
 		return
 	}
-	if st := ix.Stats(); st.Reason != "no usable manifest" {
+	if st := ix.Stats(); st.Memory || st.Reason != "no usable manifest" {
 		t.Errorf("stats %+v, want a build on disk", st)
 	}
 }

@@ -41,6 +41,14 @@ func (c *Console) reader() (lineReader, error) {
 			readline.PcItem("/help"), readline.PcItem("/new"), readline.PcItem("/quit")),
 		InterruptPrompt: "^C",
 		EOFPrompt:       "/quit",
+		// A terminal that reports no width (a pty nobody sized) would
+		// hang readline's cursor arithmetic at the first arrow key.
+		FuncGetWidth: func() int {
+			if w := readline.GetScreenWidth(); w > 0 {
+				return w
+			}
+			return 80
+		},
 	}
 	editConfig(cfg)
 	rl, err := readline.NewEx(cfg)

@@ -15,15 +15,13 @@ import (
 
 	"github.com/leviathan-bot/leviathan/bot"
 	"github.com/leviathan-bot/leviathan/bot/answer"
+	"github.com/leviathan-bot/leviathan/bot/console"
 	"github.com/leviathan-bot/leviathan/content"
 )
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3";
 // otherwise it comes from the module's build information.
 var version = ""
-
-// excerptRunes is how much of a passage the source lists show.
-const excerptRunes = 110
 
 // runAsk answers a question: the answer, then its sources.
 func (m *Main) runAsk(ctx context.Context, args []string) int {
@@ -61,7 +59,7 @@ func (m *Main) runAsk(ctx context.Context, args []string) int {
 	if asJSON {
 		return m.printJSON("ask", a)
 	}
-	m.printAnswer(a, streamed, answer.IsGerman(a.Question))
+	console.WriteAnswer(m.Stdout, a, streamed, answer.IsGerman(a.Question))
 	return exitOK
 }
 
@@ -94,57 +92,8 @@ func (m *Main) runSummary(ctx context.Context, args []string) int {
 	if asJSON {
 		return m.printJSON("summary", a)
 	}
-	m.printAnswer(a, streamed, true)
+	console.WriteAnswer(m.Stdout, a, streamed, true)
 	return exitOK
-}
-
-// printAnswer prints an answer's text (or what streaming left unprinted),
-// its sources and its notice.
-func (m *Main) printAnswer(a bot.Answer, streamed string, german bool) {
-	switch {
-	case streamed == "":
-		fmt.Fprintln(m.Stdout, a.Text)
-	case streamed == a.Text:
-		fmt.Fprintln(m.Stdout)
-	default:
-		// The checked answer differs from what was streamed (a citation
-		// was removed, or the model failed and this is the fallback).
-		fmt.Fprintf(m.Stdout, "\n\n――― %s ―――\n%s\n", pick(german, "geprüfte Antwort", "checked answer"), a.Text)
-	}
-	if len(a.Citations) > 0 {
-		fmt.Fprintf(m.Stdout, "\n%s\n", pick(german, "Quellen:", "Sources:"))
-		for _, c := range a.Citations {
-			fmt.Fprintf(m.Stdout, "[%d] %s — %s\n    %s\n", c.N, c.Label, c.Section, excerpt(c.Text))
-		}
-	}
-	if a.Notice != "" {
-		// The engine's notices about the model already say "Hinweis:" or
-		// "Note:" (Discord shows them as they are); others get the label here.
-		label := pick(german, "Hinweis:", "Note:")
-		if strings.HasPrefix(a.Notice, "Hinweis:") || strings.HasPrefix(a.Notice, "Note:") {
-			label = ""
-		}
-		fmt.Fprintf(m.Stdout, "\n%s\n", strings.TrimSpace(label+" "+a.Notice))
-	}
-}
-
-func pick(german bool, de, en string) string {
-	if german {
-		return de
-	}
-	return en
-}
-
-// excerpt shortens a passage to its start, at a word boundary.
-func excerpt(s string) string {
-	if utf8.RuneCountInString(s) <= excerptRunes {
-		return s
-	}
-	cut := string([]rune(s)[:excerptRunes])
-	if i := strings.LastIndexByte(cut, ' '); i > excerptRunes/2 {
-		cut = cut[:i]
-	}
-	return strings.TrimRight(cut, " ,;:") + " …"
 }
 
 // passageJSON is a passage in the output of search, quote and passages.
@@ -200,13 +149,7 @@ func (m *Main) runSearch(ctx context.Context, args []string) int {
 		}
 		return m.printJSON("search", out)
 	}
-	for i, h := range hits {
-		mark := ""
-		if !h.Relevant {
-			mark = "  (weak match)"
-		}
-		fmt.Fprintf(m.Stdout, "%d. %s — %s  [score %.3f]%s\n   %s\n", i+1, h.Passage.Label, h.Passage.Section, h.Score, mark, excerpt(h.Passage.Text))
-	}
+	console.WriteHits(m.Stdout, hits)
 	return exitOK
 }
 
@@ -245,16 +188,7 @@ func (m *Main) runQuote(ctx context.Context, args []string) int {
 		}
 		return m.printJSON("quote", out)
 	}
-	if len(quotes) == 0 {
-		fmt.Fprintf(m.Stdout, "Nothing in the essay matches %q. 'leviathan passages' lists what there is.\n", clip(topic, echoRunes))
-		return exitOK
-	}
-	for i, q := range quotes {
-		if i > 0 {
-			fmt.Fprintln(m.Stdout)
-		}
-		fmt.Fprintf(m.Stdout, "%s — %s\n%s\n", q.Passage.Label, q.Passage.Section, q.Text)
-	}
+	console.WriteQuotes(m.Stdout, topic, quotes)
 	return exitOK
 }
 
@@ -283,15 +217,7 @@ func (m *Main) runPassages(ctx context.Context, args []string) int {
 		}
 		return m.printJSON("passages", out)
 	}
-	fmt.Fprintf(m.Stdout, "%s — %s (%d passages)\n", essay.Meta.Title, essay.Meta.Author, len(essay.Passages))
-	section := ""
-	for _, p := range essay.Passages {
-		if p.Section != section {
-			section = p.Section
-			fmt.Fprintf(m.Stdout, "\n%s\n", section)
-		}
-		fmt.Fprintf(m.Stdout, "  %-9s %s\n", p.Label, excerpt(p.Text))
-	}
+	console.WritePassages(m.Stdout, essay)
 	return exitOK
 }
 
