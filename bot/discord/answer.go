@@ -224,7 +224,7 @@ func (b *Bot) finish(ctx context.Context, t target, kind string, r command.Reply
 		b.metrics.Fallback(r.Fallback)
 	}
 	if r.Usage != nil {
-		b.metrics.Tokens(*r.Usage)
+		b.metrics.Tokens(r.Usage.PromptTokens, r.Usage.CompletionTokens)
 	}
 	b.metrics.Question(kind, outcome, time.Since(start))
 	b.log.Info("answered", "command", kind, "outcome", outcome, "took", time.Since(start).Round(time.Millisecond))

@@ -13,7 +13,6 @@ import (
 	"github.com/bwmarrin/discordgo"
 	"github.com/gorilla/websocket"
 
-	"github.com/leviathan-bot/leviathan/bot"
 	"github.com/leviathan-bot/leviathan/bot/command"
 )
 
@@ -338,6 +337,6 @@ type nopMetrics struct{}
 
 func (nopMetrics) Question(string, string, time.Duration) {}
 func (nopMetrics) Fallback(string)                        {}
-func (nopMetrics) Tokens(bot.Usage)                       {}
+func (nopMetrics) Tokens(int, int)                        {}
 func (nopMetrics) Feedback(string)                        {}
 func (nopMetrics) Reconnect()                             {}

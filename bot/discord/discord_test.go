@@ -92,7 +92,7 @@ func TestAskDeferredThenStreamedWithCitations(t *testing.T) {
 			})
 		}
 		a := citing("DOGE ist eine neue Behörde unter Musk [1].")
-		a.Usage = &bot.Usage{TotalTokens: 42}
+		a.Usage = &bot.Usage{PromptTokens: 40, CompletionTokens: 2, TotalTokens: 42}
 		return a, nil
 	}}
 	r := newRig(t, Config{}, eng)
