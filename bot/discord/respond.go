@@ -166,10 +166,45 @@ func feedbackButtons(answerID string) []discordgo.MessageComponent {
 	}}}
 }
 
+// maxAnswerMessages is how many messages one reply may become. A model
+// that ignores its token limit once wrote 100,000 characters, 58 messages:
+// a wall nobody reads, and 58 requests in one rate-limit bucket.
+const maxAnswerMessages = 5
+
+// cutText ends a reply cut to maxAnswerMessages.
+const cutText = "*[…] Die Antwort war zu lang und wurde gekürzt. (The answer was too long and has been cut.)*"
+
+// messages is the reply as at most max messages of at most limit
+// characters. A longer reply keeps its beginning, then cutText, then its
+// source list (when that fits in the messages left): the sources are what
+// makes the answer checkable.
+func messages(r command.Reply, limit, max int) []string {
+	parts := r.Messages(limit)
+	if len(parts) <= max {
+		return parts
+	}
+	var sources []string
+	if len(r.Sources) > 0 {
+		sources = command.Reply{Sources: r.Sources}.Messages(limit)
+		if len(sources) >= max {
+			sources = nil
+		}
+	}
+	body := r
+	body.Sources = nil
+	parts = body.Messages(limit)[:max-len(sources)]
+	last := parts[len(parts)-1]
+	if room := limit - command.Len(cutText) - 2; command.Len(last) > room {
+		last = command.Split(last, room)[0]
+	}
+	parts[len(parts)-1] = last + "\n\n" + cutText
+	return append(parts, sources...)
+}
+
 // deliver shows the final reply: the first part replaces what target
 // shows, the rest follow; answers get feedback buttons on the last part.
 func deliver(ctx context.Context, t target, r command.Reply) error {
-	parts := r.Messages(command.MessageLimit)
+	parts := messages(r, command.MessageLimit, maxAnswerMessages)
 	if pt, ok := t.(privateTarget); ok && r.Ephemeral {
 		return pt.private(ctx, parts)
 	}
