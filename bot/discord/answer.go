@@ -138,27 +138,12 @@ func (b *Bot) parentOf(ctx context.Context, id string) string {
 	return p
 }
 
-// takeCooldown starts a user's cooldown and returns 0, or returns how long
-// they still have to wait.
-func (b *Bot) takeCooldown(userID string) time.Duration {
-	if b.cfg.Cooldown <= 0 {
-		return 0
-	}
-	now := time.Now()
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if last, ok := b.lastAsk[userID]; ok && now.Sub(last) < b.cfg.Cooldown {
-		return b.cfg.Cooldown - now.Sub(last)
-	}
-	b.lastAsk[userID] = now
-	if len(b.lastAsk) > 10000 { // forget users whose cooldown is over
-		for u, t := range b.lastAsk {
-			if now.Sub(t) >= b.cfg.Cooldown {
-				delete(b.lastAsk, u)
-			}
-		}
-	}
-	return 0
+// takeAllowance takes cmd from the user's allowance and returns 0, or
+// returns how long they have to wait. Help is free; a question a language
+// model answers also takes from the model allowance.
+func (b *Bot) takeAllowance(userID string, cmd command.Command) time.Duration {
+	costly := b.cfg.LLM && (cmd.Name == command.Ask || cmd.Name == command.Summary)
+	return b.limits.take(userID, costly)
 }
 
 // answer runs cmd and shows the reply on t: it waits for a free slot

@@ -472,16 +472,6 @@ func TestGatewayDropResumes(t *testing.T) {
 	}
 }
 
-func TestCooldown(t *testing.T) {
-	t.Parallel()
-	r := newRig(t, Config{Cooldown: 3600e9}, nil)
-	r.final(r.ask("Erste Frage", "7"), "Erste Frage")
-	if got := r.ephemeral(r.ask("Zweite Frage", "7")); !strings.Contains(got, "Kurz durchatmen") {
-		t.Errorf("cooldown reply = %q", got)
-	}
-	r.final(r.ask("Andere Person", "8"), "Andere Person") // the cooldown is per user
-}
-
 func TestQuestionTooLong(t *testing.T) {
 	t.Parallel()
 	r := newRig(t, Config{MaxQuestion: 20}, nil)

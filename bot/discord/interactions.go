@@ -110,7 +110,7 @@ func (b *Bot) onCommand(i *discordgo.Interaction) {
 		b.metrics.Question(cmd.Name, command.OutcomeRejected, time.Since(start))
 		return
 	}
-	if wait := b.takeCooldown(user.ID); wait > 0 {
+	if wait := b.takeAllowance(user.ID, cmd); wait > 0 {
 		b.respond(ctx, i, cooldownText(wait), true)
 		b.metrics.Question(cmd.Name, "cooldown", time.Since(start))
 		return

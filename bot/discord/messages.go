@@ -194,7 +194,7 @@ func (b *Bot) onMessage(_ *discordgo.Session, mc *discordgo.MessageCreate) {
 		b.metrics.Question(kind, command.OutcomeRejected, time.Since(start))
 		return
 	}
-	if wait := b.takeCooldown(m.Author.ID); wait > 0 {
+	if wait := b.takeAllowance(m.Author.ID, cmd); wait > 0 {
 		b.say(ctx, reply, cooldownText(wait))
 		b.metrics.Question(kind, "cooldown", time.Since(start))
 		return
