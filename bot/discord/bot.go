@@ -85,6 +85,7 @@ type Bot struct {
 	connected  bool   // a gateway connection was made before (for Reconnect)
 	threads    *threadMemory
 	limits     *userLimits
+	buckets    *tokenBuckets
 	parents    map[string]string // channel → parent channel, for threads
 	selfRoles  map[string]string // guild → the bot's managed role there
 
@@ -145,7 +146,7 @@ func New(cfg Config, h *command.Handler) (*Bot, error) {
 	b := &Bot{
 		cfg: cfg, h: h, s: s, tr: tr, log: log, metrics: cfg.Metrics,
 		sem: make(chan struct{}, cfg.MaxConcurrent), queueWait: maxQueueWait, work: work, cancelWork: cancel,
-		limits: newUserLimits(cfg.Questions, cfg.ModelQuestions), threads: newThreadMemory(1000),
+		limits: newUserLimits(cfg.Questions, cfg.ModelQuestions), buckets: newTokenBuckets(), threads: newThreadMemory(1000),
 		parents: map[string]string{}, selfRoles: map[string]string{},
 	}
 	if b.metrics == nil {

@@ -30,8 +30,9 @@ type target interface {
 // interactionTarget shows a reply in a deferred interaction's @original
 // and its follow-ups.
 type interactionTarget struct {
-	s *discordgo.Session
-	i *discordgo.Interaction
+	s  *discordgo.Session
+	i  *discordgo.Interaction
+	tb *tokenBuckets
 }
 
 func (t interactionTarget) first(ctx context.Context, text string, comps []discordgo.MessageComponent) error {
@@ -51,9 +52,9 @@ func (t interactionTarget) next(ctx context.Context, text string, comps []discor
 	if comps == nil {
 		comps = []discordgo.MessageComponent{}
 	}
-	_, err := t.s.FollowupMessageCreate(t.i, true, &discordgo.WebhookParams{
+	err := t.tb.followup(ctx, t.s, t.i, &discordgo.WebhookParams{
 		Content: text, Components: comps, AllowedMentions: noPing(),
-	}, discordgo.WithContext(ctx))
+	})
 	if err != nil {
 		return fmt.Errorf("couldn't send a follow-up message: %w", err)
 	}
@@ -67,7 +68,7 @@ func (t interactionTarget) next(ctx context.Context, text string, comps []discor
 // deletion fails, the parts are shown publicly instead: better seen by all
 // than not at all.
 func (t interactionTarget) private(ctx context.Context, parts []string) error {
-	if err := t.s.InteractionResponseDelete(t.i, discordgo.WithContext(ctx)); err != nil {
+	if err := t.tb.deleteResponse(ctx, t.s, t.i); err != nil {
 		for i, p := range parts {
 			send := t.next
 			if i == 0 {
@@ -80,9 +81,9 @@ func (t interactionTarget) private(ctx context.Context, parts []string) error {
 		return nil
 	}
 	for _, p := range parts {
-		_, err := t.s.FollowupMessageCreate(t.i, true, &discordgo.WebhookParams{
+		err := t.tb.followup(ctx, t.s, t.i, &discordgo.WebhookParams{
 			Content: p, Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noPing(),
-		}, discordgo.WithContext(ctx))
+		})
 		if err != nil {
 			return fmt.Errorf("couldn't send an ephemeral follow-up message: %w", err)
 		}
