@@ -6,8 +6,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/bwmarrin/discordgo"
-
 	"github.com/leviathan-bot/leviathan/bot"
 	"github.com/leviathan-bot/leviathan/bot/command"
 )
@@ -120,7 +118,7 @@ func (b *Bot) parentOf(ctx context.Context, id string) string {
 	}
 	c, err := b.s.State.Channel(id)
 	if err != nil {
-		c, err = b.s.Channel(id, discordgo.WithContext(ctx))
+		c, err = b.buckets.channel(ctx, b.s, id)
 	}
 	if err != nil {
 		b.log.Warn("couldn't look up a channel", "channel", id, "err", err)

@@ -180,3 +180,32 @@ func TestTokenBucketsAreReplaced(t *testing.T) {
 		t.Errorf("not replaced after its life")
 	}
 }
+
+// With threads on, every mention opens a channel of its own; its thread
+// start, messages and follow-ups leave no rate-limit bucket behind in the
+// session either.
+func TestThreadsLeaveNoBuckets(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, Config{Threads: true, MessageContent: true}, nil)
+	mention := func(i int) {
+		q := r.srv.SendMessageCreate(discordtest.Message{Content: r.srv.BotMention() + " Frage " + strconv.Itoa(i)})
+		r.wait("the answer in the thread", func() bool {
+			ms := r.srv.Messages(q.ID) // a thread takes its message's ID
+			return len(ms) == 1 && len(buttons(ms[0])) > 0
+		})
+		r.srv.SendMessageCreate(discordtest.Message{ChannelID: q.ID, Content: "Und dann?"})
+		r.wait("the follow-up's answer", func() bool {
+			ms := r.srv.Messages(q.ID)
+			return len(ms) == 3 && len(buttons(ms[2])) > 0
+		})
+	}
+	mention(0)
+	before := rateLimitBuckets(r.bot.s)
+	const n = 20
+	for i := 1; i <= n; i++ {
+		mention(i)
+	}
+	if after := rateLimitBuckets(r.bot.s); after-before >= n {
+		t.Errorf("discordgo keeps %d more rate-limit buckets after %d threads", after-before, n)
+	}
+}

@@ -179,7 +179,7 @@ func (b *Bot) addressed(m *discordgo.Message, self string) *incoming {
 	if !in.dm && in.thread == nil && !in.mentioned && !in.replyToBot {
 		return nil
 	}
-	in.reply = &messageTarget{s: b.s, channel: m.ChannelID,
+	in.reply = &messageTarget{s: b.s, tb: b.buckets, channel: m.ChannelID,
 		replyTo: &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID}}
 	var roles []string
 	if m.Member != nil {
@@ -302,11 +302,11 @@ func (b *Bot) conversation(ctx context.Context, in *incoming, cmd command.Comman
 			b.mu.Lock()
 			b.parents[th] = m.ChannelID
 			b.mu.Unlock()
-			t = &messageTarget{s: b.s, channel: th}
+			t = &messageTarget{s: b.s, tb: b.buckets, channel: th}
 		}
 	}
 	if thread != nil && t == in.reply && m.ChannelID == thread.id {
-		t = &messageTarget{s: b.s, channel: thread.id} // in a thread, answers need no reply marker
+		t = &messageTarget{s: b.s, tb: b.buckets, channel: thread.id} // in a thread, answers need no reply marker
 	}
 	if cmd.Name != command.Ask {
 		history = nil
@@ -361,7 +361,7 @@ func (b *Bot) chain(ctx context.Context, m *discordgo.Message, self string) []bo
 			if ch == "" {
 				ch = m.ChannelID
 			}
-			got, err := b.s.ChannelMessage(ch, ref.MessageID, discordgo.WithContext(ctx))
+			got, err := b.buckets.message(ctx, b.s, ch, ref.MessageID)
 			if err != nil {
 				b.log.Warn("couldn't fetch a message of the reply chain", "message", ref.MessageID, "err", err)
 				break
@@ -428,7 +428,7 @@ func (b *Bot) ownThread(id, self string) bool {
 // rename) are skipped, and so are answers to slash commands. A failure
 // costs the context, not the answer.
 func (b *Bot) threadHistory(ctx context.Context, m *discordgo.Message, self string) []bot.Turn {
-	msgs, err := b.s.ChannelMessages(m.ChannelID, threadHistoryLimit, m.ID, "", "", discordgo.WithContext(ctx))
+	msgs, err := b.buckets.messagesBefore(ctx, b.s, m.ChannelID, threadHistoryLimit, m.ID)
 	if err != nil {
 		b.log.Warn("couldn't read a thread's history; answering without it", "thread", m.ChannelID, "err", err)
 		return nil
@@ -438,7 +438,7 @@ func (b *Bot) threadHistory(ctx context.Context, m *discordgo.Message, self stri
 	if len(msgs) < threadHistoryLimit { // the thread's start is among them
 		if c, err := b.s.State.Channel(m.ChannelID); err == nil {
 			question = c.Name
-			if starter, err := b.s.ChannelMessage(c.ParentID, c.ID, discordgo.WithContext(ctx)); err == nil && starter.Content != "" {
+			if starter, err := b.buckets.message(ctx, b.s, c.ParentID, c.ID); err == nil && starter.Content != "" {
 				question = strings.TrimSpace(stripMention(starter.Content, self, role))
 			}
 		}

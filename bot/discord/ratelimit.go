@@ -3,6 +3,8 @@ package discord
 import (
 	"context"
 	"fmt"
+	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -16,7 +18,10 @@ const tokenBucketLife = 15 * time.Minute
 
 // tokenBuckets holds the rate-limit buckets of requests whose URL is new
 // with every answer: an interaction's callback, follow-ups and deletion
-// carry its token, and a thread is started on the question's message.
+// carry its token, a thread is started on the question's message, and with
+// DISCORD_THREADS every mention opens a new channel (its messages, edits
+// and lookups are per channel). So that no such request is missed, every
+// message the bot sends to a channel goes through here.
 // discordgo keeps a bucket for every URL it has called for the life of the
 // session (discordgo#1333; the map is unexported), which cost about 300
 // bytes per answer, forever. These requests take their buckets from a
@@ -50,8 +55,9 @@ func (tb *tokenBuckets) limiter() *discordgo.RateLimiter {
 
 // request sends a JSON request to url through s (its client, retries and
 // 429 handling), with the bucket from tb, and decodes the response into out
-// unless out is nil.
-func (tb *tokenBuckets) request(ctx context.Context, s *discordgo.Session, method, url string, body, out any) error {
+// unless out is nil. The bucket is discordgo's for the same call: key, or
+// the URL without its query when key is empty.
+func (tb *tokenBuckets) request(ctx context.Context, s *discordgo.Session, method, url, key string, body, out any) error {
 	var raw []byte
 	if body != nil {
 		var err error
@@ -59,7 +65,9 @@ func (tb *tokenBuckets) request(ctx context.Context, s *discordgo.Session, metho
 			return fmt.Errorf("couldn't encode the request: %w", err)
 		}
 	}
-	key, _, _ := strings.Cut(url, "?")
+	if key == "" {
+		key, _, _ = strings.Cut(url, "?")
+	}
 	resp, err := s.RequestWithLockedBucket(method, url, "application/json", raw, tb.limiter().LockBucket(key), 0, discordgo.WithContext(ctx))
 	if err != nil {
 		return err
@@ -74,24 +82,66 @@ func (tb *tokenBuckets) request(ctx context.Context, s *discordgo.Session, metho
 
 // interactionRespond is Session.InteractionRespond with its bucket from tb.
 func (tb *tokenBuckets) interactionRespond(ctx context.Context, s *discordgo.Session, i *discordgo.Interaction, resp *discordgo.InteractionResponse) error {
-	return tb.request(ctx, s, "POST", discordgo.EndpointInteractionResponse(i.ID, i.Token), resp, nil)
+	return tb.request(ctx, s, "POST", discordgo.EndpointInteractionResponse(i.ID, i.Token), "", resp, nil)
 }
 
 // followup is Session.FollowupMessageCreate (wait=true) with its bucket
 // from tb.
 func (tb *tokenBuckets) followup(ctx context.Context, s *discordgo.Session, i *discordgo.Interaction, p *discordgo.WebhookParams) error {
-	return tb.request(ctx, s, "POST", discordgo.EndpointWebhookToken(i.AppID, i.Token)+"?wait=true", p, nil)
+	return tb.request(ctx, s, "POST", discordgo.EndpointWebhookToken(i.AppID, i.Token)+"?wait=true", "", p, nil)
 }
 
 // deleteResponse is Session.InteractionResponseDelete with its bucket from
 // tb.
 func (tb *tokenBuckets) deleteResponse(ctx context.Context, s *discordgo.Session, i *discordgo.Interaction) error {
-	return tb.request(ctx, s, "DELETE", discordgo.EndpointInteractionResponseActions(i.AppID, i.Token), nil, nil)
+	return tb.request(ctx, s, "DELETE", discordgo.EndpointInteractionResponseActions(i.AppID, i.Token), "", nil, nil)
 }
 
 // startThread is Session.MessageThreadStartComplex with its bucket from tb.
 func (tb *tokenBuckets) startThread(ctx context.Context, s *discordgo.Session, channelID, messageID string, data *discordgo.ThreadStart) (*discordgo.Channel, error) {
 	var ch *discordgo.Channel
-	err := tb.request(ctx, s, "POST", discordgo.EndpointChannelMessageThread(channelID, messageID), data, &ch)
+	err := tb.request(ctx, s, "POST", discordgo.EndpointChannelMessageThread(channelID, messageID), "", data, &ch)
 	return ch, err
+}
+
+// sendMessage is Session.ChannelMessageSendComplex (without files) with
+// its bucket from tb.
+func (tb *tokenBuckets) sendMessage(ctx context.Context, s *discordgo.Session, channelID string, data *discordgo.MessageSend) (*discordgo.Message, error) {
+	var m *discordgo.Message
+	err := tb.request(ctx, s, "POST", discordgo.EndpointChannelMessages(channelID), "", data, &m)
+	return m, err
+}
+
+// editMessage is Session.ChannelMessageEditComplex (without files) with
+// its bucket from tb.
+func (tb *tokenBuckets) editMessage(ctx context.Context, s *discordgo.Session, e *discordgo.MessageEdit) error {
+	return tb.request(ctx, s, "PATCH", discordgo.EndpointChannelMessage(e.Channel, e.ID), discordgo.EndpointChannelMessage(e.Channel, ""), e, nil)
+}
+
+// message is Session.ChannelMessage with its bucket from tb.
+func (tb *tokenBuckets) message(ctx context.Context, s *discordgo.Session, channelID, messageID string) (*discordgo.Message, error) {
+	var m *discordgo.Message
+	err := tb.request(ctx, s, "GET", discordgo.EndpointChannelMessage(channelID, messageID), discordgo.EndpointChannelMessage(channelID, ""), nil, &m)
+	return m, err
+}
+
+// messagesBefore is Session.ChannelMessages(channelID, limit, before, "",
+// "") with its bucket from tb.
+func (tb *tokenBuckets) messagesBefore(ctx context.Context, s *discordgo.Session, channelID string, limit int, before string) ([]*discordgo.Message, error) {
+	v := url.Values{}
+	v.Set("limit", strconv.Itoa(limit))
+	if before != "" {
+		v.Set("before", before)
+	}
+	var ms []*discordgo.Message
+	err := tb.request(ctx, s, "GET", discordgo.EndpointChannelMessages(channelID)+"?"+v.Encode(), "", nil, &ms)
+	return ms, err
+}
+
+// channel is Session.Channel (without the state cache) with its bucket
+// from tb.
+func (tb *tokenBuckets) channel(ctx context.Context, s *discordgo.Session, channelID string) (*discordgo.Channel, error) {
+	var c *discordgo.Channel
+	err := tb.request(ctx, s, "GET", discordgo.EndpointChannel(channelID), "", nil, &c)
+	return c, err
 }

@@ -102,6 +102,7 @@ type privateTarget interface {
 // plain messages in a thread.
 type messageTarget struct {
 	s       *discordgo.Session
+	tb      *tokenBuckets
 	channel string
 	replyTo *discordgo.MessageReference // nil: no reply (a thread)
 	mu      sync.Mutex
@@ -116,7 +117,7 @@ func (t *messageTarget) send(ctx context.Context, text string, comps []discordgo
 		ref.FailIfNotExists = &no // a deleted question still gets its answer
 		ms.Reference = &ref
 	}
-	m, err := t.s.ChannelMessageSendComplex(t.channel, ms, discordgo.WithContext(ctx))
+	m, err := t.tb.sendMessage(ctx, t.s, t.channel, ms)
 	if err != nil {
 		return nil, fmt.Errorf("couldn't send a message to channel %s: %w", t.channel, err)
 	}
@@ -137,9 +138,9 @@ func (t *messageTarget) first(ctx context.Context, text string, comps []discordg
 	if comps == nil {
 		comps = []discordgo.MessageComponent{}
 	}
-	_, err := t.s.ChannelMessageEditComplex(&discordgo.MessageEdit{
+	err := t.tb.editMessage(ctx, t.s, &discordgo.MessageEdit{
 		ID: t.firstID, Channel: t.channel, Content: &text, Components: &comps, AllowedMentions: noPing(),
-	}, discordgo.WithContext(ctx))
+	})
 	if err != nil {
 		return fmt.Errorf("couldn't edit message %s: %w", t.firstID, err)
 	}
