@@ -80,6 +80,22 @@ func (l *userLimits) take(user string, costly bool) time.Duration {
 	if costly {
 		lims = append(lims, u.model)
 	}
+	// Nothing is taken unless every bucket has a question left: a refused
+	// model question must not cost the user a plain one.
+	if wait := waitFor(lims, now); wait > 0 {
+		return wait
+	}
+	for _, lim := range lims {
+		if lim != nil {
+			lim.AllowN(now, 1)
+		}
+	}
+	return 0
+}
+
+// waitFor returns how long until every limiter in lims (nil: no limit)
+// has a whole token.
+func waitFor(lims []*rate.Limiter, now time.Time) time.Duration {
 	var wait time.Duration
 	for _, lim := range lims {
 		if lim == nil {
@@ -89,15 +105,7 @@ func (l *userLimits) take(user string, costly bool) time.Duration {
 			wait = max(wait, time.Duration((1-t)/float64(lim.Limit())*float64(time.Second)))
 		}
 	}
-	if wait > 0 {
-		return wait
-	}
-	for _, lim := range lims {
-		if lim != nil {
-			lim.AllowN(now, 1)
-		}
-	}
-	return 0
+	return wait
 }
 
 // sweep forgets the users whose allowance is full again. If the cap is

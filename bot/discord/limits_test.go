@@ -168,3 +168,24 @@ func TestNoLimits(t *testing.T) {
 		t.Errorf("%d users remembered without limits", n)
 	}
 }
+
+// A refused model question costs the user nothing.
+func TestRefusalTakesNothing(t *testing.T) {
+	l := newUserLimits(Limits{PerMinute: 6, Burst: 5}, Limits{PerMinute: 2, Burst: 1})
+	clock := newFakeClock()
+	l.now = clock.now
+	if wait := l.take("7", true); wait != 0 {
+		t.Fatalf("first model question refused: %v", wait)
+	}
+	if wait := l.take("7", true); wait != 30*time.Second {
+		t.Errorf("second model question: wait %v, want 30s", wait)
+	}
+	for i := range 4 {
+		if wait := l.take("7", false); wait != 0 {
+			t.Fatalf("plain question %d refused (wait %v): the refusal took from the allowance", i+2, wait)
+		}
+	}
+	if wait := l.take("7", false); wait == 0 {
+		t.Errorf("a sixth question within the burst was allowed")
+	}
+}

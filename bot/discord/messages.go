@@ -165,16 +165,8 @@ type incoming struct {
 // otherwise.
 func (b *Bot) addressed(m *discordgo.Message, self string) *incoming {
 	in := &incoming{m: m, self: self, dm: m.GuildID == "", role: b.selfRole(m.GuildID)}
-	in.thread = b.threads.get(m.ChannelID)
-	if in.thread == nil && !in.dm && b.cfg.Threads && b.ownThread(m.ChannelID, self) {
-		// A thread the bot opened before a restart (or one the memory's
-		// bound forgot): still the bot's, and its people expect answers.
-		in.thread = b.threads.adopt(m.ChannelID)
-	}
-	for _, u := range m.Mentions {
-		in.userMention = in.userMention || u.ID == self
-	}
-	in.mentioned = in.userMention || in.role != "" && slices.Contains(m.MentionRoles, in.role)
+	in.thread = b.threadOf(m.ChannelID, self, in.dm)
+	in.userMention, in.mentioned = mentions(m, self, in.role)
 	in.replyToBot = m.ReferencedMessage != nil && m.ReferencedMessage.Author != nil && m.ReferencedMessage.Author.ID == self
 	if !in.dm && in.thread == nil && !in.mentioned && !in.replyToBot {
 		return nil
@@ -187,6 +179,28 @@ func (b *Bot) addressed(m *discordgo.Message, self string) *incoming {
 	}
 	in.who = asker{userID: m.Author.ID, roles: roles, channelID: m.ChannelID, dm: in.dm}
 	return in
+}
+
+// threadOf returns the bot's thread channel is, or nil.
+func (b *Bot) threadOf(channel, self string, dm bool) *threadConv {
+	if th := b.threads.get(channel); th != nil || dm || !b.cfg.Threads {
+		return th
+	}
+	if b.ownThread(channel, self) {
+		// A thread the bot opened before a restart (or one the memory's
+		// bound forgot): still the bot's, and its people expect answers.
+		return b.threads.adopt(channel)
+	}
+	return nil
+}
+
+// mentions reports whether m mentions the bot as a user, and whether it
+// mentions it at all (as a user, or by its managed role).
+func mentions(m *discordgo.Message, self, role string) (user, any bool) {
+	for _, u := range m.Mentions {
+		user = user || u.ID == self
+	}
+	return user, user || role != "" && slices.Contains(m.MentionRoles, role)
 }
 
 // kind names the question for metrics: a follow-up in a conversation, or
