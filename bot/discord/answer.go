@@ -6,8 +6,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/bwmarrin/discordgo"
-
 	"github.com/leviathan-bot/leviathan/bot"
 	"github.com/leviathan-bot/leviathan/bot/command"
 )
@@ -120,7 +118,7 @@ func (b *Bot) parentOf(ctx context.Context, id string) string {
 	}
 	c, err := b.s.State.Channel(id)
 	if err != nil {
-		c, err = b.s.Channel(id, discordgo.WithContext(ctx))
+		c, err = b.buckets.channel(ctx, b.s, id)
 	}
 	if err != nil {
 		b.log.Warn("couldn't look up a channel", "channel", id, "err", err)
@@ -138,27 +136,12 @@ func (b *Bot) parentOf(ctx context.Context, id string) string {
 	return p
 }
 
-// takeCooldown starts a user's cooldown and returns 0, or returns how long
-// they still have to wait.
-func (b *Bot) takeCooldown(userID string) time.Duration {
-	if b.cfg.Cooldown <= 0 {
-		return 0
-	}
-	now := time.Now()
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if last, ok := b.lastAsk[userID]; ok && now.Sub(last) < b.cfg.Cooldown {
-		return b.cfg.Cooldown - now.Sub(last)
-	}
-	b.lastAsk[userID] = now
-	if len(b.lastAsk) > 10000 { // forget users whose cooldown is over
-		for u, t := range b.lastAsk {
-			if now.Sub(t) >= b.cfg.Cooldown {
-				delete(b.lastAsk, u)
-			}
-		}
-	}
-	return 0
+// takeAllowance takes cmd from the user's allowance and returns 0, or
+// returns how long they have to wait. Help is free; a question a language
+// model answers also takes from the model allowance.
+func (b *Bot) takeAllowance(userID string, cmd command.Command) time.Duration {
+	costly := b.cfg.LLM && (cmd.Name == command.Ask || cmd.Name == command.Summary)
+	return b.limits.take(userID, costly)
 }
 
 // answer runs cmd and shows the reply on t: it waits for a free slot
@@ -224,7 +207,7 @@ func (b *Bot) finish(ctx context.Context, t target, kind string, r command.Reply
 		b.metrics.Fallback(r.Fallback)
 	}
 	if r.Usage != nil {
-		b.metrics.Tokens(*r.Usage)
+		b.metrics.Tokens(r.Usage.PromptTokens, r.Usage.CompletionTokens)
 	}
 	b.metrics.Question(kind, outcome, time.Since(start))
 	b.log.Info("answered", "command", kind, "outcome", outcome, "took", time.Since(start).Round(time.Millisecond))

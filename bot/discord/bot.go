@@ -13,7 +13,6 @@ import (
 	"github.com/bwmarrin/discordgo"
 	"github.com/gorilla/websocket"
 
-	"github.com/leviathan-bot/leviathan/bot"
 	"github.com/leviathan-bot/leviathan/bot/command"
 )
 
@@ -28,8 +27,13 @@ type Config struct {
 	// Allowed channels, roles and users; empty lists allow everyone. A user
 	// passes if either their ID or one of their roles is listed.
 	AllowedChannels, AllowedRoles, AllowedUsers []string
-	// Cooldown is the least time between two questions of one user (0: none).
-	Cooldown time.Duration
+	// Questions limits every question of one user; ModelQuestions limits,
+	// on top of it, the questions a language model answers (/ask,
+	// /summary and messages, when LLM is set), which cost money or GPU
+	// time. A zero PerMinute means no limit.
+	Questions, ModelQuestions Limits
+	// LLM says that a language model answers questions.
+	LLM bool
 	// MaxQuestion is the longest question accepted, in characters.
 	MaxQuestion int
 	// MaxConcurrent answers are worked on at once (default 4); others wait.
@@ -79,8 +83,9 @@ type Bot struct {
 	registered bool   // the slash commands are registered
 	lastErr    string // why the last connection attempt failed
 	connected  bool   // a gateway connection was made before (for Reconnect)
-	lastAsk    map[string]time.Time
 	threads    *threadMemory
+	limits     *userLimits
+	buckets    *tokenBuckets
 	parents    map[string]string // channel → parent channel, for threads
 	selfRoles  map[string]string // guild → the bot's managed role there
 
@@ -141,7 +146,7 @@ func New(cfg Config, h *command.Handler) (*Bot, error) {
 	b := &Bot{
 		cfg: cfg, h: h, s: s, tr: tr, log: log, metrics: cfg.Metrics,
 		sem: make(chan struct{}, cfg.MaxConcurrent), queueWait: maxQueueWait, work: work, cancelWork: cancel,
-		lastAsk: map[string]time.Time{}, threads: newThreadMemory(1000),
+		limits: newUserLimits(cfg.Questions, cfg.ModelQuestions), buckets: newTokenBuckets(), threads: newThreadMemory(1000),
 		parents: map[string]string{}, selfRoles: map[string]string{},
 	}
 	if b.metrics == nil {
@@ -338,6 +343,6 @@ type nopMetrics struct{}
 
 func (nopMetrics) Question(string, string, time.Duration) {}
 func (nopMetrics) Fallback(string)                        {}
-func (nopMetrics) Tokens(bot.Usage)                       {}
+func (nopMetrics) Tokens(int, int)                        {}
 func (nopMetrics) Feedback(string)                        {}
 func (nopMetrics) Reconnect()                             {}

@@ -92,7 +92,7 @@ func TestAskDeferredThenStreamedWithCitations(t *testing.T) {
 			})
 		}
 		a := citing("DOGE ist eine neue Behörde unter Musk [1].")
-		a.Usage = &bot.Usage{TotalTokens: 42}
+		a.Usage = &bot.Usage{PromptTokens: 40, CompletionTokens: 2, TotalTokens: 42}
 		return a, nil
 	}}
 	r := newRig(t, Config{}, eng)
@@ -349,6 +349,37 @@ func TestLongAnswerIsSplit(t *testing.T) {
 	}
 }
 
+// A runaway answer (100,000 characters were once 58 messages) becomes at
+// most maxAnswerMessages, says it was cut, and keeps its sources.
+func TestRunawayAnswerIsCapped(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("Ein Satz über die Macht der Plattformen [1]. ", 2300) // ~100,000 chars
+	eng := &fakeEngine{ask: func(context.Context, bot.Request) (bot.Answer, error) { return citing(long), nil }}
+	r := newRig(t, Config{}, eng)
+	ref := r.ask("Erklär alles", "")
+	r.wait("all parts", func() bool {
+		f := r.srv.Followups(ref.Token)
+		return len(f) > 0 && len(buttons(f[len(f)-1])) == 2
+	})
+	parts := append([]*discordgo.Message{r.srv.Original(ref.Token)}, r.srv.Followups(ref.Token)...)
+	if len(parts) != maxAnswerMessages {
+		t.Fatalf("%d messages, want %d", len(parts), maxAnswerMessages)
+	}
+	var all strings.Builder
+	for i, p := range parts {
+		if command.Len(p.Content) > command.MessageLimit {
+			t.Errorf("part %d has %d characters", i, command.Len(p.Content))
+		}
+		all.WriteString(p.Content + "\n")
+	}
+	if !strings.Contains(all.String(), cutText) {
+		t.Errorf("no note that the answer was cut")
+	}
+	if last := parts[len(parts)-1].Content; !strings.Contains(last, command.SourcesHeading) || !strings.Contains(last, "¶4") {
+		t.Errorf("the sources are lost: last part %q", last)
+	}
+}
+
 func TestFailuresNeverSilent(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -439,16 +470,6 @@ func TestGatewayDropResumes(t *testing.T) {
 	if n := len(r.srv.Identifies()); n != 1 {
 		t.Errorf("%d IDENTIFYs: a dropped connection must resume, not re-identify", n)
 	}
-}
-
-func TestCooldown(t *testing.T) {
-	t.Parallel()
-	r := newRig(t, Config{Cooldown: 3600e9}, nil)
-	r.final(r.ask("Erste Frage", "7"), "Erste Frage")
-	if got := r.ephemeral(r.ask("Zweite Frage", "7")); !strings.Contains(got, "Kurz durchatmen") {
-		t.Errorf("cooldown reply = %q", got)
-	}
-	r.final(r.ask("Andere Person", "8"), "Andere Person") // the cooldown is per user
 }
 
 func TestQuestionTooLong(t *testing.T) {

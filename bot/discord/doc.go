@@ -6,14 +6,15 @@
 // How it talks to Discord:
 //   - Slash commands (/ask, /summary, /quote, /help) are registered with one
 //     bulk overwrite at start, on one guild (instant) or globally.
-//   - Refusals (unknown section or label, a question too long, cooldown,
+//   - Refusals (unknown section or label, a question too long, the rate limit,
 //     access) are ephemeral replies sent before any deferral; an error that
 //     only shows after it replaces the loading message with an ephemeral
 //     follow-up, since a public deferral cannot turn ephemeral.
 //   - /ask, /summary and /quote are deferred at once (Discord wants an
 //     answer within 3 s); the answer then grows by edits of @original while
 //     a language model streams it, at most one edit per EditInterval, and the
-//     final text is always sent. Long answers are split into follow-ups.
+//     final text is always sent. Long answers are split into follow-ups, at
+//     most 5 messages (a longer answer is cut, says so, keeps its sources).
 //   - "@Leviathan question" is answered as a reply (a mention of the bot's
 //     managed role counts, as users often pick it from the list); without
 //     MESSAGE_CONTENT, a message to the bot that Discord delivers empty gets

@@ -130,10 +130,10 @@ func (m *fakeMetrics) changes() <-chan struct{} {
 func (m *fakeMetrics) Question(c, o string, _ time.Duration) {
 	m.update(func() { m.questions = append(m.questions, c+"/"+o) })
 }
-func (m *fakeMetrics) Fallback(r string)  { m.update(func() { m.fallbacks = append(m.fallbacks, r) }) }
-func (m *fakeMetrics) Tokens(u bot.Usage) { m.update(func() { m.tokens += u.TotalTokens }) }
-func (m *fakeMetrics) Feedback(v string)  { m.update(func() { m.feedback = append(m.feedback, v) }) }
-func (m *fakeMetrics) Reconnect()         { m.update(func() { m.reconnects++ }) }
+func (m *fakeMetrics) Fallback(r string) { m.update(func() { m.fallbacks = append(m.fallbacks, r) }) }
+func (m *fakeMetrics) Tokens(p, c int)   { m.update(func() { m.tokens += p + c }) }
+func (m *fakeMetrics) Feedback(v string) { m.update(func() { m.feedback = append(m.feedback, v) }) }
+func (m *fakeMetrics) Reconnect()        { m.update(func() { m.reconnects++ }) }
 
 type metricsSnap struct {
 	questions, fallbacks, feedback []string

@@ -48,10 +48,10 @@ func (b *Bot) respond(ctx context.Context, i *discordgo.Interaction, text string
 	// The texts answered at once (help, refusals) fit one message; Split
 	// only guards the limit.
 	text = command.Split(command.Sanitize(text), command.MessageLimit)[0]
-	err := b.s.InteractionRespond(i, &discordgo.InteractionResponse{
+	err := b.buckets.interactionRespond(ctx, b.s, i, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseChannelMessageWithSource,
 		Data: &discordgo.InteractionResponseData{Content: text, Flags: flags, AllowedMentions: noPing()},
-	}, discordgo.WithContext(ctx))
+	})
 	if err != nil {
 		b.log.Error("couldn't respond to an interaction", "interaction", i.ID, "err", err)
 	}
@@ -110,22 +110,22 @@ func (b *Bot) onCommand(i *discordgo.Interaction) {
 		b.metrics.Question(cmd.Name, command.OutcomeRejected, time.Since(start))
 		return
 	}
-	if wait := b.takeCooldown(user.ID); wait > 0 {
+	if wait := b.takeAllowance(user.ID, cmd); wait > 0 {
 		b.respond(ctx, i, cooldownText(wait), true)
 		b.metrics.Question(cmd.Name, "cooldown", time.Since(start))
 		return
 	}
 	// Discord wants a response within 3 s: defer ("Leviathan is thinking…")
 	// before anything slow.
-	err := b.s.InteractionRespond(i, &discordgo.InteractionResponse{
+	err := b.buckets.interactionRespond(ctx, b.s, i, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
-	}, discordgo.WithContext(ctx))
+	})
 	if err != nil {
 		b.log.Error("couldn't defer an interaction", "interaction", i.ID, "command", cmd.Name, "err", err)
 		b.metrics.Question(cmd.Name, command.OutcomeError, time.Since(start))
 		return
 	}
-	b.answer(ctx, interactionTarget{s: b.s, i: i}, cmd.Name, cmd, nil, start, nil)
+	b.answer(ctx, interactionTarget{s: b.s, i: i, tb: b.buckets}, cmd.Name, cmd, nil, start, nil)
 }
 
 func (b *Bot) onAutocomplete(i *discordgo.Interaction) {
@@ -143,10 +143,10 @@ func (b *Bot) onAutocomplete(i *discordgo.Interaction) {
 	if choices == nil {
 		choices = []*discordgo.ApplicationCommandOptionChoice{}
 	}
-	err := b.s.InteractionRespond(i, &discordgo.InteractionResponse{
+	err := b.buckets.interactionRespond(b.work, b.s, i, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionApplicationCommandAutocompleteResult,
 		Data: &discordgo.InteractionResponseData{Choices: choices},
-	}, discordgo.WithContext(b.work))
+	})
 	if err != nil {
 		b.log.Warn("couldn't answer an autocomplete", "err", err)
 	}

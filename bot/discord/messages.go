@@ -101,129 +101,231 @@ func (b *Bot) selfRole(guild string) string {
 // the bot's threads and (if allowed) DMs. Everything else, and every bot
 // (the bot itself included), is ignored.
 func (b *Bot) onMessage(_ *discordgo.Session, mc *discordgo.MessageCreate) {
-	m := mc.Message
 	self := b.selfID()
-	if m == nil || m.Author == nil || m.Author.Bot || m.Author.ID == self || self == "" {
+	if ignored(mc.Message, self) {
 		return
 	}
-	if m.Type != discordgo.MessageTypeDefault && m.Type != discordgo.MessageTypeReply {
-		// System messages carry the user who caused them as author: a
-		// thread's rename (CHANNEL_NAME_CHANGE, the new name as content),
-		// someone added to a thread (RECIPIENT_ADD, mentioning the bot when
-		// a mention added it), a pin. None of them is a question.
+	in := b.addressed(mc.Message, self)
+	if in == nil {
 		return
 	}
-	dm := m.GuildID == ""
-	thread := b.threads.get(m.ChannelID)
-	if thread == nil && !dm && b.cfg.Threads && b.ownThread(m.ChannelID, self) {
-		// A thread the bot opened before a restart (or one the memory's
-		// bound forgot): still the bot's, and its people expect answers.
-		thread = b.threads.adopt(m.ChannelID)
-	}
-	userMention := false
-	for _, u := range m.Mentions {
-		userMention = userMention || u.ID == self
-	}
-	role := b.selfRole(m.GuildID)
-	mentioned := userMention || role != "" && slices.Contains(m.MentionRoles, role)
-	replyToBot := m.ReferencedMessage != nil && m.ReferencedMessage.Author != nil && m.ReferencedMessage.Author.ID == self
-	if !dm && thread == nil && !mentioned && !replyToBot {
-		return
-	}
-	reply := &messageTarget{s: b.s, channel: m.ChannelID,
-		replyTo: &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID}}
-	roles := []string(nil)
-	if m.Member != nil {
-		roles = m.Member.Roles
-	}
-	who := asker{userID: m.Author.ID, roles: roles, channelID: m.ChannelID, dm: dm}
 	if !b.enter() {
-		// Shutting down: the question is not taken, but its asker hears
-		// so (as with a slash command), where the bot speaks at all.
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(b.work), b.cfg.HTTPTimeout)
-		defer cancel()
-		text := restartingText
-		if no := b.admit(ctx, who, true); no != nil {
-			text = no.text
-		}
-		if text != "" {
-			b.say(ctx, reply, text)
-		}
+		b.tellClosing(in)
 		return
 	}
 	defer b.leave()
+	b.handleMessage(in)
+}
+
+// ignoreRules are the messages the bot never answers, whoever they are
+// addressed to.
+var ignoreRules = []struct {
+	why    string
+	ignore func(m *discordgo.Message, self string) bool
+}{
+	{"no author", func(m *discordgo.Message, _ string) bool { return m == nil || m.Author == nil }},
+	{"the bot does not know itself yet (before READY)", func(_ *discordgo.Message, self string) bool { return self == "" }},
+	{"a bot wrote it", func(m *discordgo.Message, _ string) bool { return m.Author.Bot }},
+	{"the bot wrote it", func(m *discordgo.Message, self string) bool { return m.Author.ID == self }},
+	// System messages carry the user who caused them as author: a
+	// thread's rename (CHANNEL_NAME_CHANGE, the new name as content),
+	// someone added to a thread (RECIPIENT_ADD, mentioning the bot when a
+	// mention added it), a pin. None of them is a question.
+	{"a system message", func(m *discordgo.Message, _ string) bool {
+		return m.Type != discordgo.MessageTypeDefault && m.Type != discordgo.MessageTypeReply
+	}},
+}
+
+// ignored reports whether m is one of ignoreRules. The rules run in order:
+// later ones may rely on earlier ones (an author exists).
+func ignored(m *discordgo.Message, self string) bool {
+	for _, r := range ignoreRules {
+		if r.ignore(m, self) {
+			return true
+		}
+	}
+	return false
+}
+
+// incoming is a message addressed to the bot, with what the answer needs
+// to know about it.
+type incoming struct {
+	m          *discordgo.Message
+	self, role string // the bot's user ID and its managed role here
+	dm         bool
+	thread     *threadConv // the bot's thread the message is in, or nil
+	// userMention: the bot is mentioned as a user; mentioned: as a user
+	// or by its role; replyToBot: the message replies to the bot.
+	userMention, mentioned, replyToBot bool
+	who                                asker
+	reply                              *messageTarget // a reply to the message
+}
+
+// addressed returns m as an incoming message if it is for the bot: a DM,
+// in one of the bot's threads, mentioning the bot, or replying to it; nil
+// otherwise.
+func (b *Bot) addressed(m *discordgo.Message, self string) *incoming {
+	in := &incoming{m: m, self: self, dm: m.GuildID == "", role: b.selfRole(m.GuildID)}
+	in.thread = b.threadOf(m.ChannelID, self, in.dm)
+	in.userMention, in.mentioned = mentions(m, self, in.role)
+	in.replyToBot = m.ReferencedMessage != nil && m.ReferencedMessage.Author != nil && m.ReferencedMessage.Author.ID == self
+	if !in.dm && in.thread == nil && !in.mentioned && !in.replyToBot {
+		return nil
+	}
+	in.reply = &messageTarget{s: b.s, tb: b.buckets, channel: m.ChannelID,
+		replyTo: &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID}}
+	var roles []string
+	if m.Member != nil {
+		roles = m.Member.Roles
+	}
+	in.who = asker{userID: m.Author.ID, roles: roles, channelID: m.ChannelID, dm: in.dm}
+	return in
+}
+
+// threadOf returns the bot's thread channel is, or nil.
+func (b *Bot) threadOf(channel, self string, dm bool) *threadConv {
+	if th := b.threads.get(channel); th != nil || dm || !b.cfg.Threads {
+		return th
+	}
+	if b.ownThread(channel, self) {
+		// A thread the bot opened before a restart (or one the memory's
+		// bound forgot): still the bot's, and its people expect answers.
+		return b.threads.adopt(channel)
+	}
+	return nil
+}
+
+// mentions reports whether m mentions the bot as a user, and whether it
+// mentions it at all (as a user, or by its managed role).
+func mentions(m *discordgo.Message, self, role string) (user, any bool) {
+	for _, u := range m.Mentions {
+		user = user || u.ID == self
+	}
+	return user, user || role != "" && slices.Contains(m.MentionRoles, role)
+}
+
+// kind names the question for metrics: a follow-up in a conversation, or
+// a new mention.
+func (in *incoming) kind() string {
+	if in.replyToBot || in.thread != nil {
+		return "followup"
+	}
+	return "mention"
+}
+
+// tellClosing answers a question that came during shutdown: it is not
+// taken, but its asker hears so (as with a slash command), where the bot
+// speaks at all.
+func (b *Bot) tellClosing(in *incoming) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(b.work), b.cfg.HTTPTimeout)
+	defer cancel()
+	text := restartingText
+	if no := b.admit(ctx, in.who, true); no != nil {
+		text = no.text
+	}
+	if text != "" {
+		b.say(ctx, in.reply, text)
+	}
+}
+
+// handleMessage takes a message addressed to the bot: the access rules,
+// then what needs no engine (an empty message, help, a refusal), then the
+// answer, in the conversation the message belongs to.
+func (b *Bot) handleMessage(in *incoming) {
 	start := time.Now()
 	ctx := b.work
-	kind := "mention"
-	if replyToBot || thread != nil {
-		kind = "followup"
-	}
-	text := strings.TrimSpace(stripMention(m.Content, self, role))
-	if no := b.admit(ctx, who, true); no != nil {
+	kind := in.kind()
+	if no := b.admit(ctx, in.who, true); no != nil {
 		if no.text != "" {
-			b.say(ctx, reply, no.text)
+			b.say(ctx, in.reply, no.text)
 		}
 		b.metrics.Question(kind, no.outcome, time.Since(start))
 		return
 	}
+	text := strings.TrimSpace(stripMention(in.m.Content, in.self, in.role))
 	if text == "" {
-		switch {
-		case !dm && !userMention && !b.cfg.MessageContent:
-			// Discord withheld the content (see unreadableText): say how
-			// to be heard rather than ignore someone talking to the bot.
-			b.log.Info("a message to the bot arrived without content (no MESSAGE_CONTENT intent); told the user to mention the bot",
-				"channel", m.ChannelID, "role_mention", mentioned)
-			b.say(ctx, reply, unreadableText)
-			b.metrics.Question(kind, command.OutcomeRejected, time.Since(start))
-		case mentioned || dm: // "@Leviathan" alone
-			b.say(ctx, reply, command.HelpReply().Body())
-			b.metrics.Question(command.Help, command.OutcomeOK, time.Since(start))
-		default: // readable but empty: an image or a sticker in a thread
-			b.log.Debug("message without text to answer", "channel", m.ChannelID)
-		}
+		b.onEmptyMessage(ctx, in, kind, start)
 		return
 	}
 	cmd := command.Parse(text)
+	if b.answeredWithoutEngine(ctx, in, kind, cmd, start) {
+		return
+	}
+	t, history, remember := b.conversation(ctx, in, cmd)
+	b.answer(ctx, t, kind, cmd, history, start, remember)
+}
+
+// onEmptyMessage answers a message with no text left once the mention is
+// removed.
+func (b *Bot) onEmptyMessage(ctx context.Context, in *incoming, kind string, start time.Time) {
+	switch {
+	case !in.dm && !in.userMention && !b.cfg.MessageContent:
+		// Discord withheld the content (see unreadableText): say how to be
+		// heard rather than ignore someone talking to the bot.
+		b.log.Info("a message to the bot arrived without content (no MESSAGE_CONTENT intent); told the user to mention the bot",
+			"channel", in.m.ChannelID, "role_mention", in.mentioned)
+		b.say(ctx, in.reply, unreadableText)
+		b.metrics.Question(kind, command.OutcomeRejected, time.Since(start))
+	case in.mentioned || in.dm: // "@Leviathan" alone
+		b.say(ctx, in.reply, command.HelpReply().Body())
+		b.metrics.Question(command.Help, command.OutcomeOK, time.Since(start))
+	default: // readable but empty: an image or a sticker in a thread
+		b.log.Debug("message without text to answer", "channel", in.m.ChannelID)
+	}
+}
+
+// answeredWithoutEngine replies to what needs no engine, and reports
+// whether it did: help (and the console's /quit and /reset, which mean
+// nothing here), a question the handler refuses, one over the user's
+// allowance.
+func (b *Bot) answeredWithoutEngine(ctx context.Context, in *incoming, kind string, cmd command.Command, start time.Time) bool {
 	switch cmd.Name {
 	case command.Help, command.Quit, command.Reset:
-		b.say(ctx, reply, command.HelpFor(cmd).Body())
+		b.say(ctx, in.reply, command.HelpFor(cmd).Body())
 		b.metrics.Question(command.Help, command.OutcomeOK, time.Since(start))
-		return
+		return true
 	}
 	if err := b.h.Check(cmd); err != nil {
-		b.say(ctx, reply, err.Error())
+		b.say(ctx, in.reply, err.Error())
 		b.metrics.Question(kind, command.OutcomeRejected, time.Since(start))
-		return
+		return true
 	}
-	if wait := b.takeCooldown(m.Author.ID); wait > 0 {
-		b.say(ctx, reply, cooldownText(wait))
+	if wait := b.takeAllowance(in.m.Author.ID, cmd); wait > 0 {
+		b.say(ctx, in.reply, cooldownText(wait))
 		b.metrics.Question(kind, "cooldown", time.Since(start))
-		return
+		return true
 	}
+	return false
+}
 
-	var history []bot.Turn
-	var t target = reply
+// conversation finds where the answer goes and what it continues: a
+// thread's memory (read back if the thread was adopted), a reply chain, or
+// a new thread opened for a mention (when threads are on, and not already
+// inside one). remember, if set, keeps the answer in the thread's memory.
+// Only /ask has a history.
+func (b *Bot) conversation(ctx context.Context, in *incoming, cmd command.Command) (t target, history []bot.Turn, remember func(command.Reply)) {
+	m, thread := in.m, in.thread
+	t = in.reply
 	switch {
 	case thread != nil:
-		history = thread.turnsOr(func() []bot.Turn { return b.threadHistory(ctx, m, self) })
-	case replyToBot:
-		history = b.chain(ctx, m, self)
-	case b.cfg.Threads && !dm && b.parentOf(ctx, m.ChannelID) == "": // no threads inside threads
+		history = thread.turnsOr(func() []bot.Turn { return b.threadHistory(ctx, m, in.self) })
+	case in.replyToBot:
+		history = b.chain(ctx, m, in.self)
+	case b.cfg.Threads && !in.dm && b.parentOf(ctx, m.ChannelID) == "": // no threads inside threads
 		if th := b.openThread(ctx, m, cmd.Arg); th != "" {
 			thread = b.threads.add(th)
 			b.mu.Lock()
 			b.parents[th] = m.ChannelID
 			b.mu.Unlock()
-			t = &messageTarget{s: b.s, channel: th}
+			t = &messageTarget{s: b.s, tb: b.buckets, channel: th}
 		}
 	}
-	if thread != nil && t == reply && m.ChannelID == thread.id {
-		t = &messageTarget{s: b.s, channel: thread.id} // in a thread, answers need no reply marker
+	if thread != nil && t == in.reply && m.ChannelID == thread.id {
+		t = &messageTarget{s: b.s, tb: b.buckets, channel: thread.id} // in a thread, answers need no reply marker
 	}
 	if cmd.Name != command.Ask {
 		history = nil
 	}
-	var remember func(command.Reply)
 	if thread != nil && cmd.Name == command.Ask {
 		remember = func(r command.Reply) {
 			if r.Answer {
@@ -231,7 +333,7 @@ func (b *Bot) onMessage(_ *discordgo.Session, mc *discordgo.MessageCreate) {
 			}
 		}
 	}
-	b.answer(ctx, t, kind, cmd, history, start, remember)
+	return t, history, remember
 }
 
 // say sends a short reply, logging (not returning) a failure.
@@ -274,7 +376,7 @@ func (b *Bot) chain(ctx context.Context, m *discordgo.Message, self string) []bo
 			if ch == "" {
 				ch = m.ChannelID
 			}
-			got, err := b.s.ChannelMessage(ch, ref.MessageID, discordgo.WithContext(ctx))
+			got, err := b.buckets.message(ctx, b.s, ch, ref.MessageID)
 			if err != nil {
 				b.log.Warn("couldn't fetch a message of the reply chain", "message", ref.MessageID, "err", err)
 				break
@@ -305,9 +407,9 @@ func (b *Bot) openThread(ctx context.Context, m *discordgo.Message, question str
 	if name == "" {
 		name = "Leviathan"
 	}
-	th, err := b.s.MessageThreadStartComplex(m.ChannelID, m.ID, &discordgo.ThreadStart{
+	th, err := b.buckets.startThread(ctx, b.s, m.ChannelID, m.ID, &discordgo.ThreadStart{
 		Name: clip(name, 100), AutoArchiveDuration: 1440,
-	}, discordgo.WithContext(ctx))
+	})
 	if err != nil {
 		b.log.Warn("couldn't open a thread; answering in the channel", "channel", m.ChannelID, "err", err)
 		return ""
@@ -341,7 +443,7 @@ func (b *Bot) ownThread(id, self string) bool {
 // rename) are skipped, and so are answers to slash commands. A failure
 // costs the context, not the answer.
 func (b *Bot) threadHistory(ctx context.Context, m *discordgo.Message, self string) []bot.Turn {
-	msgs, err := b.s.ChannelMessages(m.ChannelID, threadHistoryLimit, m.ID, "", "", discordgo.WithContext(ctx))
+	msgs, err := b.buckets.messagesBefore(ctx, b.s, m.ChannelID, threadHistoryLimit, m.ID)
 	if err != nil {
 		b.log.Warn("couldn't read a thread's history; answering without it", "thread", m.ChannelID, "err", err)
 		return nil
@@ -351,7 +453,7 @@ func (b *Bot) threadHistory(ctx context.Context, m *discordgo.Message, self stri
 	if len(msgs) < threadHistoryLimit { // the thread's start is among them
 		if c, err := b.s.State.Channel(m.ChannelID); err == nil {
 			question = c.Name
-			if starter, err := b.s.ChannelMessage(c.ParentID, c.ID, discordgo.WithContext(ctx)); err == nil && starter.Content != "" {
+			if starter, err := b.buckets.message(ctx, b.s, c.ParentID, c.ID); err == nil && starter.Content != "" {
 				question = strings.TrimSpace(stripMention(starter.Content, self, role))
 			}
 		}

@@ -2,8 +2,6 @@ package discord
 
 import (
 	"time"
-
-	"github.com/leviathan-bot/leviathan/bot"
 )
 
 // Metrics records what the bot does. bot/ops implements it with Prometheus
@@ -15,8 +13,8 @@ type Metrics interface {
 	Question(command, outcome string, d time.Duration)
 	// Fallback counts an LLM answer that fell back to extractive, by reason.
 	Fallback(reason string)
-	// Tokens adds the tokens one answer used.
-	Tokens(u bot.Usage)
+	// Tokens adds the prompt and completion tokens one answer used.
+	Tokens(prompt, completion int)
 	// Feedback counts a 👍 ("up") or 👎 ("down") click.
 	Feedback(vote string)
 	// Reconnect counts a gateway reconnect.

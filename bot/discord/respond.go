@@ -30,8 +30,9 @@ type target interface {
 // interactionTarget shows a reply in a deferred interaction's @original
 // and its follow-ups.
 type interactionTarget struct {
-	s *discordgo.Session
-	i *discordgo.Interaction
+	s  *discordgo.Session
+	i  *discordgo.Interaction
+	tb *tokenBuckets
 }
 
 func (t interactionTarget) first(ctx context.Context, text string, comps []discordgo.MessageComponent) error {
@@ -51,9 +52,9 @@ func (t interactionTarget) next(ctx context.Context, text string, comps []discor
 	if comps == nil {
 		comps = []discordgo.MessageComponent{}
 	}
-	_, err := t.s.FollowupMessageCreate(t.i, true, &discordgo.WebhookParams{
+	err := t.tb.followup(ctx, t.s, t.i, &discordgo.WebhookParams{
 		Content: text, Components: comps, AllowedMentions: noPing(),
-	}, discordgo.WithContext(ctx))
+	})
 	if err != nil {
 		return fmt.Errorf("couldn't send a follow-up message: %w", err)
 	}
@@ -67,7 +68,7 @@ func (t interactionTarget) next(ctx context.Context, text string, comps []discor
 // deletion fails, the parts are shown publicly instead: better seen by all
 // than not at all.
 func (t interactionTarget) private(ctx context.Context, parts []string) error {
-	if err := t.s.InteractionResponseDelete(t.i, discordgo.WithContext(ctx)); err != nil {
+	if err := t.tb.deleteResponse(ctx, t.s, t.i); err != nil {
 		for i, p := range parts {
 			send := t.next
 			if i == 0 {
@@ -80,9 +81,9 @@ func (t interactionTarget) private(ctx context.Context, parts []string) error {
 		return nil
 	}
 	for _, p := range parts {
-		_, err := t.s.FollowupMessageCreate(t.i, true, &discordgo.WebhookParams{
+		err := t.tb.followup(ctx, t.s, t.i, &discordgo.WebhookParams{
 			Content: p, Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noPing(),
-		}, discordgo.WithContext(ctx))
+		})
 		if err != nil {
 			return fmt.Errorf("couldn't send an ephemeral follow-up message: %w", err)
 		}
@@ -101,6 +102,7 @@ type privateTarget interface {
 // plain messages in a thread.
 type messageTarget struct {
 	s       *discordgo.Session
+	tb      *tokenBuckets
 	channel string
 	replyTo *discordgo.MessageReference // nil: no reply (a thread)
 	mu      sync.Mutex
@@ -115,7 +117,7 @@ func (t *messageTarget) send(ctx context.Context, text string, comps []discordgo
 		ref.FailIfNotExists = &no // a deleted question still gets its answer
 		ms.Reference = &ref
 	}
-	m, err := t.s.ChannelMessageSendComplex(t.channel, ms, discordgo.WithContext(ctx))
+	m, err := t.tb.sendMessage(ctx, t.s, t.channel, ms)
 	if err != nil {
 		return nil, fmt.Errorf("couldn't send a message to channel %s: %w", t.channel, err)
 	}
@@ -136,9 +138,9 @@ func (t *messageTarget) first(ctx context.Context, text string, comps []discordg
 	if comps == nil {
 		comps = []discordgo.MessageComponent{}
 	}
-	_, err := t.s.ChannelMessageEditComplex(&discordgo.MessageEdit{
+	err := t.tb.editMessage(ctx, t.s, &discordgo.MessageEdit{
 		ID: t.firstID, Channel: t.channel, Content: &text, Components: &comps, AllowedMentions: noPing(),
-	}, discordgo.WithContext(ctx))
+	})
 	if err != nil {
 		return fmt.Errorf("couldn't edit message %s: %w", t.firstID, err)
 	}
@@ -166,10 +168,45 @@ func feedbackButtons(answerID string) []discordgo.MessageComponent {
 	}}}
 }
 
+// maxAnswerMessages is how many messages one reply may become. A model
+// that ignores its token limit once wrote 100,000 characters, 58 messages:
+// a wall nobody reads, and 58 requests in one rate-limit bucket.
+const maxAnswerMessages = 5
+
+// cutText ends a reply cut to maxAnswerMessages.
+const cutText = "*[…] Die Antwort war zu lang und wurde gekürzt. (The answer was too long and has been cut.)*"
+
+// messages is the reply as at most max messages of at most limit
+// characters. A longer reply keeps its beginning, then cutText, then its
+// source list (when that fits in the messages left): the sources are what
+// makes the answer checkable.
+func messages(r command.Reply, limit, max int) []string {
+	parts := r.Messages(limit)
+	if len(parts) <= max {
+		return parts
+	}
+	var sources []string
+	if len(r.Sources) > 0 {
+		sources = command.Reply{Sources: r.Sources}.Messages(limit)
+		if len(sources) >= max {
+			sources = nil
+		}
+	}
+	body := r
+	body.Sources = nil
+	parts = body.Messages(limit)[:max-len(sources)]
+	last := parts[len(parts)-1]
+	if room := limit - command.Len(cutText) - 2; command.Len(last) > room {
+		last = command.Split(last, room)[0]
+	}
+	parts[len(parts)-1] = last + "\n\n" + cutText
+	return append(parts, sources...)
+}
+
 // deliver shows the final reply: the first part replaces what target
 // shows, the rest follow; answers get feedback buttons on the last part.
 func deliver(ctx context.Context, t target, r command.Reply) error {
-	parts := r.Messages(command.MessageLimit)
+	parts := messages(r, command.MessageLimit, maxAnswerMessages)
 	if pt, ok := t.(privateTarget); ok && r.Ephemeral {
 		return pt.private(ctx, parts)
 	}

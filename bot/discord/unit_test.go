@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/leviathan-bot/leviathan/bot"
+	"github.com/leviathan-bot/leviathan/bot/command"
 	"github.com/leviathan-bot/leviathan/content"
 )
 
@@ -121,5 +122,52 @@ func TestCooldownText(t *testing.T) {
 		if got := cooldownText(wait); !strings.Contains(got, want) {
 			t.Errorf("cooldownText(%v) = %q, want %q", wait, got, want)
 		}
+	}
+}
+
+func TestMessagesAreCapped(t *testing.T) {
+	src := func(n int) []command.Source {
+		var ss []command.Source
+		for i := range n {
+			ss = append(ss, command.Source{N: i + 1, Label: "¶4", Section: "Einleitung", Excerpt: strings.Repeat("Wort ", 30)})
+		}
+		return ss
+	}
+	sentence := "Ein Satz über die Macht der Plattformen [1]. "
+	tests := []struct {
+		name        string
+		r           command.Reply
+		want        int
+		cut, hasSrc bool
+	}{
+		{"short", command.Reply{Text: "Kurz [1].", Sources: src(1)}, 1, false, true},
+		{"exactly the cap", command.Reply{Text: strings.Repeat(sentence, 40*5-5)}, 5, false, false},
+		{"long, no sources", command.Reply{Text: strings.Repeat(sentence, 2300)}, 5, true, false},
+		{"long, with sources", command.Reply{Text: strings.Repeat(sentence, 2300), Sources: src(3)}, 5, true, true},
+		// Sources that would fill every message are dropped; the text stays.
+		{"long, sources too long to keep", command.Reply{Text: strings.Repeat(sentence, 2300), Sources: src(60)}, 5, true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			parts := messages(tt.r, command.MessageLimit, 5)
+			all := strings.Join(parts, "\n")
+			if len(parts) != tt.want {
+				t.Errorf("%d messages, want %d", len(parts), tt.want)
+			}
+			for i, p := range parts {
+				if command.Len(p) > command.MessageLimit {
+					t.Errorf("part %d has %d characters", i, command.Len(p))
+				}
+			}
+			if got := strings.Contains(all, cutText); got != tt.cut {
+				t.Errorf("cut note shown = %v, want %v", got, tt.cut)
+			}
+			if got := strings.Contains(all, command.SourcesHeading); got != tt.hasSrc {
+				t.Errorf("sources shown = %v, want %v", got, tt.hasSrc)
+			}
+			if !strings.HasPrefix(parts[0], "Ein Satz") && !strings.HasPrefix(parts[0], "Kurz") {
+				t.Errorf("the answer's beginning is lost: %q", parts[0][:20])
+			}
+		})
 	}
 }

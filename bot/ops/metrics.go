@@ -7,12 +7,14 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-
-	"github.com/leviathan-bot/leviathan/bot"
-	"github.com/leviathan-bot/leviathan/bot/discord"
 )
 
-var _ discord.Metrics = (*Metrics)(nil)
+// llmErrorReasons are the reasons a model request fails (bot.ReasonRateLimited,
+// bot.ReasonServerError, bot.ReasonUnreachable, bot.ReasonTimeout), whose
+// series exist from the start. They are spelled out rather than imported so
+// that the metrics package links no part of the engine; a test checks that
+// they match.
+var llmErrorReasons = []string{"rate_limited", "server_error", "unreachable", "timeout"}
 
 // answerBuckets span a cache-warm extractive answer (about 10 ms) to a slow
 // local model streaming a long answer (a minute); the default buckets stop
@@ -80,7 +82,7 @@ func NewMetrics() *Metrics {
 	for _, v := range []string{"up", "down"} {
 		m.feedback.WithLabelValues(v)
 	}
-	for _, r := range []string{bot.ReasonRateLimited, bot.ReasonServerError, bot.ReasonUnreachable, bot.ReasonTimeout} {
+	for _, r := range llmErrorReasons {
 		m.llmErrors.WithLabelValues(r)
 	}
 	return m
@@ -126,18 +128,19 @@ func (m *Metrics) LLMRequestError(reason string) {
 	m.llmErrors.WithLabelValues(orUnknown(reason)).Inc()
 }
 
-// Tokens adds the tokens one answer used.
-func (m *Metrics) Tokens(u bot.Usage) {
+// Tokens adds the tokens one answer used. It takes counts rather than
+// bot.Usage so that the metrics package links no part of the engine.
+func (m *Metrics) Tokens(prompt, completion int) {
 	if m == nil {
 		return
 	}
 	// A counter panics on a negative add; a confused backend must not take
 	// the bot down.
-	if u.PromptTokens > 0 {
-		m.tokens.WithLabelValues("prompt").Add(float64(u.PromptTokens))
+	if prompt > 0 {
+		m.tokens.WithLabelValues("prompt").Add(float64(prompt))
 	}
-	if u.CompletionTokens > 0 {
-		m.tokens.WithLabelValues("completion").Add(float64(u.CompletionTokens))
+	if completion > 0 {
+		m.tokens.WithLabelValues("completion").Add(float64(completion))
 	}
 }
 

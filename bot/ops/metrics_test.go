@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -123,9 +124,9 @@ func TestMetricsRecordCalls(t *testing.T) {
 		{
 			name: "tokens add up by kind; negative counts are ignored",
 			do: func(m *Metrics) {
-				m.Tokens(bot.Usage{PromptTokens: 100, CompletionTokens: 20, TotalTokens: 120})
-				m.Tokens(bot.Usage{PromptTokens: 50, CompletionTokens: 5, TotalTokens: 55})
-				m.Tokens(bot.Usage{PromptTokens: -7, CompletionTokens: -1})
+				m.Tokens(100, 20)
+				m.Tokens(50, 5)
+				m.Tokens(-7, -1)
 			},
 			want: map[string]float64{
 				`leviathan_tokens_total{kind="prompt"}`:     150,
@@ -230,7 +231,7 @@ func TestNilMetricsRecordsNothing(t *testing.T) {
 	// Each must return without panicking.
 	m.Question("ask", "ok", time.Second)
 	m.Fallback("timeout")
-	m.Tokens(bot.Usage{PromptTokens: 1})
+	m.Tokens(1, 0)
 	m.Feedback("up")
 	m.Reconnect()
 }
@@ -239,7 +240,7 @@ func TestMetricsEndpointExposition(t *testing.T) {
 	m := NewMetrics()
 	m.Question("summary", "ok", 30*time.Millisecond)
 	m.Feedback("down")
-	srv := httptest.NewServer(NewServer("", m, nil, nil).Handler())
+	srv := httptest.NewServer(NewServer("", m, nil, nil).srv.Handler)
 	defer srv.Close()
 
 	resp, err := http.Get(srv.URL + "/metrics")
@@ -268,5 +269,13 @@ func TestMetricsEndpointExposition(t *testing.T) {
 		if !strings.Contains(text, w) {
 			t.Errorf("/metrics lacks %q", w)
 		}
+	}
+}
+
+// The reasons counted from the start are the engine's, spelled the same.
+func TestLLMErrorReasonsMatchTheEngine(t *testing.T) {
+	want := []string{bot.ReasonRateLimited, bot.ReasonServerError, bot.ReasonUnreachable, bot.ReasonTimeout}
+	if !slices.Equal(llmErrorReasons, want) {
+		t.Errorf("llmErrorReasons = %q, want %q (bot.Reason…)", llmErrorReasons, want)
 	}
 }

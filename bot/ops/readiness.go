@@ -49,16 +49,6 @@ func (r *Readiness) OK(name string) {
 	r.add(name, "")
 }
 
-// Fail marks a condition as unmet, with the reason /readyz shows.
-func (r *Readiness) Fail(name, why string) {
-	if why == "" {
-		why = "not ready"
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.add(name, why)
-}
-
 // Check reports whether every condition holds and, if not, why not: one
 // "name: reason" per unmet condition, in the order they were first named.
 func (r *Readiness) Check() (bool, string) {

@@ -18,14 +18,13 @@ type Server struct {
 	srv   *http.Server
 	mu    sync.Mutex
 	ln    net.Listener
-	serve chan error    // the result of http.Server.Serve, once started
-	up    chan struct{} // closed once the address is bound
+	serve chan error // the result of http.Server.Serve, once started
 }
 
 // NewServer returns a server for addr (host:port; ":8080" listens on every
 // interface) with /healthz, /readyz (from ready; nil means always ready)
 // and /metrics (from m; nil means no /metrics). It does not listen until
-// Start or Run.
+// Start.
 func NewServer(addr string, m *Metrics, ready func() (bool, string), log *slog.Logger) *Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -55,7 +54,6 @@ func NewServer(addr string, m *Metrics, ready func() (bool, string), log *slog.L
 	return &Server{
 		addr: addr,
 		log:  log,
-		up:   make(chan struct{}),
 		srv: &http.Server{
 			Handler: mux,
 			// Probes and scrapers are local and quick; bound everything so a
@@ -76,9 +74,6 @@ func writeText(w http.ResponseWriter, code int, msg string) {
 	fmt.Fprintln(w, msg)
 }
 
-// Handler returns the server's routes, for tests and for mounting elsewhere.
-func (s *Server) Handler() http.Handler { return s.srv.Handler }
-
 // Start listens and serves in the background. It returns once the address
 // is bound, so a port already in use is reported here rather than lost in a
 // goroutine.
@@ -97,15 +92,10 @@ func (s *Server) Start() error {
 	}
 	s.ln = ln
 	s.serve = make(chan error, 1)
-	close(s.up)
 	s.log.Info("health and metrics server listening", "addr", ln.Addr().String())
 	go func() { s.serve <- s.srv.Serve(ln) }()
 	return nil
 }
-
-// Listening is closed once the server has bound its address; Addr is
-// then set. Run's callers wait on it rather than polling.
-func (s *Server) Listening() <-chan struct{} { return s.up }
 
 // Addr returns the address the server listens on (useful with port 0), or
 // "" before Start.
@@ -135,22 +125,4 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	s.log.Info("health and metrics server stopped")
 	return nil
-}
-
-// Run starts the server, serves until ctx is cancelled or serving fails,
-// then shuts down, giving requests in flight up to grace to finish.
-func (s *Server) Run(ctx context.Context, grace time.Duration) error {
-	if err := s.Start(); err != nil {
-		return err
-	}
-	select {
-	case <-ctx.Done():
-	case err := <-s.serve:
-		// Serve only returns early on a broken listener; put the result back
-		// for Shutdown, which reads it once more.
-		s.serve <- err
-	}
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), grace)
-	defer cancel()
-	return s.Shutdown(sctx)
 }

@@ -49,7 +49,10 @@ type Config struct {
 	AllowedChannels []string
 	AllowedRoles    []string
 	AllowedUsers    []string
-	Cooldown        time.Duration
+	// Questions per minute and burst, for every question of one user and
+	// for those a language model answers.
+	Rate, LLMRate   float64
+	Burst, LLMBurst int
 	MaxQuestion     int
 	MaxConcurrent   int
 	Threads         bool
@@ -125,11 +128,14 @@ var settings = []setting{
 		func(c *Config, v string) (err error) { c.AllowedRoles, err = snowflakes(v); return }},
 	{"DISCORD_ALLOWED_USERS", "allowed-users", "", "comma-separated user IDs allowed to ask (empty: everyone)", false,
 		func(c *Config, v string) (err error) { c.AllowedUsers, err = snowflakes(v); return }},
-	{"DISCORD_COOLDOWN", "cooldown", "10s", "minimum time between two questions of one user (0: none)", false,
-		func(c *Config, v string) (err error) {
-			c.Cooldown, err = time.ParseDuration(v)
-			return nonNegative(c.Cooldown, err)
-		}},
+	{"DISCORD_RATE", "rate", "6", "questions per minute one user may ask, on average (0: no limit)", false,
+		func(c *Config, v string) (err error) { c.Rate, err = perMinute(v); return }},
+	{"DISCORD_BURST", "burst", "5", "questions one user may ask in quick succession before DISCORD_RATE applies", false,
+		func(c *Config, v string) (err error) { c.Burst, err = intIn(v, 1, 1000); return }},
+	{"DISCORD_LLM_RATE", "llm-rate", "2", "questions per minute one user may have a language model answer, on average (0: no limit)", false,
+		func(c *Config, v string) (err error) { c.LLMRate, err = perMinute(v); return }},
+	{"DISCORD_LLM_BURST", "llm-burst", "3", "questions one user may have a language model answer in quick succession", false,
+		func(c *Config, v string) (err error) { c.LLMBurst, err = intIn(v, 1, 1000); return }},
 	{"DISCORD_MAX_QUESTION", "max-question", strconv.Itoa(bot.MaxQuestionRunes), "longest question accepted, in characters (at most the engine's limit, " + strconv.Itoa(bot.MaxQuestionRunes) + ")", false,
 		func(c *Config, v string) (err error) { c.MaxQuestion, err = intIn(v, 10, bot.MaxQuestionRunes); return }},
 	{"DISCORD_MAX_CONCURRENT", "max-concurrent", "4", "answers worked on at once; more wait their turn", false,
@@ -229,6 +235,9 @@ func loadConfig(environ []string, fs *flag.FlagSet, args []string, groups ...str
 	}
 	if inScope(groupLLM) && c.Embedder == "openai" && !c.UseLLM() {
 		errs = append(errs, errors.New("LEVIATHAN_EMBEDDER=openai needs OPENAI_API_KEY or OPENAI_BASE_URL"))
+	}
+	if _, old := env["DISCORD_COOLDOWN"]; old && inScope(groupDiscord) {
+		errs = append(errs, errors.New("DISCORD_COOLDOWN was replaced by DISCORD_RATE and DISCORD_BURST (and DISCORD_LLM_RATE and DISCORD_LLM_BURST for model answers): unset it"))
 	}
 	if inScope(groupDiscord) && c.Threads && !c.MessageContent {
 		errs = append(errs, errors.New("DISCORD_THREADS=true needs DISCORD_MESSAGE_CONTENT=true: follow-ups in a thread do not mention the bot"))
@@ -367,14 +376,14 @@ func positiveDuration(v string) (time.Duration, error) {
 	return d, nil
 }
 
-func nonNegative(d time.Duration, err error) error {
-	if err != nil {
-		return errors.New("must be a duration such as 10s (0 for none)")
+// perMinute reads a rate in questions per minute: 0 (no limit) or a
+// positive number such as 6 or 0.5 (one every two minutes).
+func perMinute(v string) (float64, error) {
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || !(f >= 0 && f <= 6000) {
+		return 0, errors.New("must be a number of questions per minute from 0 (no limit) to 6000, such as 6 or 0.5")
 	}
-	if d < 0 {
-		return errors.New("must not be negative")
-	}
-	return nil
+	return f, nil
 }
 
 func intIn(v string, lo, hi int) (int, error) {

@@ -5,7 +5,6 @@ import (
 	"io"
 	"strings"
 	"testing"
-	"time"
 )
 
 func load(t *testing.T, env []string, args []string, groups ...string) (Config, error) {
@@ -21,17 +20,17 @@ func TestConfigDefaultsAndOverrides(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Model != "gpt-4o-mini" || cfg.Cooldown != 10*time.Second || cfg.ShardCount != 1 || cfg.UseLLM() || cfg.DataDir == "" {
+	if cfg.Model != "gpt-4o-mini" || cfg.Rate != 6 || cfg.Burst != 5 || cfg.LLMRate != 2 || cfg.LLMBurst != 3 || cfg.ShardCount != 1 || cfg.UseLLM() || cfg.DataDir == "" {
 		t.Errorf("defaults = %+v", cfg)
 	}
 	// The environment sets, a flag overrides it.
-	cfg, err = load(t, []string{"LEVIATHAN_MODEL=llama3.1", "DISCORD_COOLDOWN=3s", "OPENAI_BASE_URL=http://localhost:11434/v1"},
+	cfg, err = load(t, []string{"LEVIATHAN_MODEL=llama3.1", "DISCORD_RATE=0.5", "OPENAI_BASE_URL=http://localhost:11434/v1"},
 		[]string{"--model", "qwen2.5:3b"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Model != "qwen2.5:3b" || cfg.Cooldown != 3*time.Second || !cfg.UseLLM() {
-		t.Errorf("overrides = model %q cooldown %v llm %v", cfg.Model, cfg.Cooldown, cfg.UseLLM())
+	if cfg.Model != "qwen2.5:3b" || cfg.Rate != 0.5 || !cfg.UseLLM() {
+		t.Errorf("overrides = model %q rate %v llm %v", cfg.Model, cfg.Rate, cfg.UseLLM())
 	}
 }
 
@@ -39,13 +38,13 @@ func TestConfigDefaultsAndOverrides(t *testing.T) {
 // message.
 func TestConfigReportsEveryProblem(t *testing.T) {
 	_, err := load(t, []string{
-		"OPENAI_BASE_URL=localhost:11434", "DISCORD_COOLDOWN=ten", "DISCORD_SHARD_COUNT=0",
+		"OPENAI_BASE_URL=localhost:11434", "DISCORD_RATE=ten", "DISCORD_BURST=0", "DISCORD_LLM_RATE=-1", "DISCORD_SHARD_COUNT=0",
 		"LEVIATHAN_EMBEDDER=gpu", "DISCORD_GUILD_ID=abc", "DISCORD_TOKEN=Bot s3cret", "LEVIATHAN_LOG_FORMAT=xml",
 	}, nil)
 	if err == nil {
 		t.Fatal("no error")
 	}
-	for _, want := range []string{"OPENAI_BASE_URL", "DISCORD_COOLDOWN", "DISCORD_SHARD_COUNT", "LEVIATHAN_EMBEDDER", "DISCORD_GUILD_ID", "LEVIATHAN_LOG_FORMAT"} {
+	for _, want := range []string{"OPENAI_BASE_URL", "DISCORD_RATE", "DISCORD_BURST", "DISCORD_LLM_RATE", "DISCORD_SHARD_COUNT", "LEVIATHAN_EMBEDDER", "DISCORD_GUILD_ID", "LEVIATHAN_LOG_FORMAT"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not name %s:\n%v", want, err)
 		}
@@ -57,6 +56,8 @@ func TestConfigReportsEveryProblem(t *testing.T) {
 		{"OPENAI_BASE_URL=http://localhost:11434", "must end in /v1"},
 		{"DISCORD_THREADS=true", "needs DISCORD_MESSAGE_CONTENT"},
 		{"LEVIATHAN_EMBEDDER=openai", "needs OPENAI_API_KEY or OPENAI_BASE_URL"},
+		{"DISCORD_COOLDOWN=10s", "replaced by DISCORD_RATE and DISCORD_BURST"},
+		{"DISCORD_RATE=NaN", "questions per minute"},
 	} {
 		if _, err := load(t, []string{c.env}, nil); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: err = %v, want %q", c.env, err, c.want)
@@ -68,22 +69,22 @@ func TestConfigReportsEveryProblem(t *testing.T) {
 // does not stop `ask`, and `ask -h` does not list thirty Discord settings;
 // serve still refuses it.
 func TestCommandsUseTheirOwnSettings(t *testing.T) {
-	env := []string{"DISCORD_COOLDOWN=ten", "LEVIATHAN_DATA_DIR=" + t.TempDir()}
+	env := []string{"DISCORD_RATE=ten", "LEVIATHAN_DATA_DIR=" + t.TempDir()}
 	if code, out, errOut := runWith(t, "", env, "passages", "--json"); code != exitOK || !strings.Contains(out, "passages") {
 		t.Errorf("passages with a bad Discord setting: exit %d\n%s", code, errOut)
 	}
-	if code, _, errOut := runWith(t, "", env, "serve"); code != exitUsage || !strings.Contains(errOut, "DISCORD_COOLDOWN") {
-		t.Errorf("serve with a bad cooldown: exit %d\n%s", code, errOut)
+	if code, _, errOut := runWith(t, "", env, "serve"); code != exitUsage || !strings.Contains(errOut, "DISCORD_RATE") {
+		t.Errorf("serve with a bad rate: exit %d\n%s", code, errOut)
 	}
 	_, _, help := runWith(t, "", nil, "ask", "-h")
-	if !strings.Contains(help, "-model") || strings.Contains(help, "-cooldown") || strings.Contains(help, "-shard-id") {
+	if !strings.Contains(help, "-model") || strings.Contains(help, "-burst") || strings.Contains(help, "-shard-id") {
 		t.Errorf("ask -h should list the LLM flags and no Discord ones:\n%s", help)
 	}
 	_, _, help = runWith(t, "", nil, "serve", "-h")
-	if !strings.Contains(help, "-cooldown") || !strings.Contains(help, "-model") || !strings.Contains(help, "-http-addr") {
+	if !strings.Contains(help, "-burst") || !strings.Contains(help, "-model") || !strings.Contains(help, "-http-addr") {
 		t.Errorf("serve -h should list every setting:\n%s", help)
 	}
-	if code, _, _ := runWith(t, "", nil, "ask", "--cooldown", "5s", "Was ist DOGE?"); code != exitUsage {
-		t.Errorf("ask --cooldown: exit %d, want a usage error", code)
+	if code, _, _ := runWith(t, "", nil, "ask", "--burst", "5", "Was ist DOGE?"); code != exitUsage {
+		t.Errorf("ask --burst: exit %d, want a usage error", code)
 	}
 }

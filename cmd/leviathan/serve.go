@@ -63,7 +63,9 @@ func discordConfig(cfg Config, log *slog.Logger, metrics discord.Metrics) discor
 	return discord.Config{
 		Token: cfg.DiscordToken, GuildID: cfg.GuildID, APIURL: cfg.DiscordAPIURL,
 		AllowedChannels: cfg.AllowedChannels, AllowedRoles: cfg.AllowedRoles, AllowedUsers: cfg.AllowedUsers,
-		Cooldown: cfg.Cooldown, MaxQuestion: cfg.MaxQuestion, MaxConcurrent: cfg.MaxConcurrent,
+		Questions:      discord.Limits{PerMinute: cfg.Rate, Burst: cfg.Burst},
+		ModelQuestions: discord.Limits{PerMinute: cfg.LLMRate, Burst: cfg.LLMBurst}, LLM: cfg.UseLLM(),
+		MaxQuestion: cfg.MaxQuestion, MaxConcurrent: cfg.MaxConcurrent,
 		Threads: cfg.Threads, MessageContent: cfg.MessageContent, AllowDMs: cfg.AllowDMs,
 		ShardID: cfg.ShardID, ShardCount: cfg.ShardCount, ShutdownTimeout: cfg.ShutdownTimeout,
 		Logger: log, Metrics: metrics,

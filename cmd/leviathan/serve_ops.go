@@ -5,8 +5,13 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/leviathan-bot/leviathan/bot/discord"
 	"github.com/leviathan-bot/leviathan/bot/ops"
 )
+
+// The check lives here, where the two meet, so that bot/ops (metrics) does
+// not link the Discord adapter and everything it imports.
+var _ discord.Metrics = (*ops.Metrics)(nil)
 
 // serveOps is serve's operational side: the metrics the Discord adapter
 // records into, the readiness /readyz reports, and the HTTP server that

@@ -49,7 +49,7 @@ func (s *syncBuffer) String() string {
 func serveEnv(t *testing.T, srv *discordtest.Server) []string {
 	return []string{
 		"DISCORD_TOKEN=" + discordtest.Token, "DISCORD_API_URL=" + srv.URL(), "DISCORD_GUILD_ID=" + discordtest.DefaultGuildID,
-		"LEVIATHAN_DATA_DIR=" + t.TempDir(), "LEVIATHAN_HTTP_ADDR=127.0.0.1:0", "DISCORD_COOLDOWN=0s",
+		"LEVIATHAN_DATA_DIR=" + t.TempDir(), "LEVIATHAN_HTTP_ADDR=127.0.0.1:0", "DISCORD_RATE=0",
 		"LEVIATHAN_SHUTDOWN_TIMEOUT=5s",
 	}
 }
@@ -90,6 +90,56 @@ func TestServeAgainstFakeDiscord(t *testing.T) {
 	got := askAndWait(ctx, t, srv, "Was ist DOGE?")
 	if !strings.Contains(got, "DOGE") || !strings.Contains(got, "[1]") || !strings.Contains(got, "Quellen") {
 		t.Errorf("answer:\n%s", got)
+	}
+	stop()
+	if code := <-done; code != exitOK {
+		t.Fatalf("exit %d\n%s", code, errOut.String())
+	}
+}
+
+// With the default settings, normal use is never refused: /ask, then
+// /quote by the same user straight after (issue 11: a fixed 10 s cooldown
+// refused the quote).
+func TestServeDefaultLimitsAllowAskThenQuote(t *testing.T) {
+	srv := discordtest.New(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	var env []string
+	for _, kv := range serveEnv(t, srv) {
+		if !strings.HasPrefix(kv, "DISCORD_RATE=") {
+			env = append(env, kv)
+		}
+	}
+	var errOut syncBuffer
+	m := &Main{Stdin: strings.NewReader(""), Stdout: &strings.Builder{}, Stderr: &errOut, Environ: env}
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan int, 1)
+	go func() { done <- m.Run(runCtx, []string{"serve"}) }()
+	if err := srv.Wait(ctx, func() bool { return srv.Commands(discordtest.DefaultGuildID) != nil }); err != nil {
+		t.Fatalf("no registration: %v\n%s", err, errOut.String())
+	}
+	start := time.Now()
+	askAndWait(ctx, t, srv, "Was ist DOGE?")
+	ref := srv.SendInteraction(discordtest.Interaction{Name: "quote", Options: []discordtest.CommandOption{discordtest.Str("topic", "¶4")}})
+	err := srv.Wait(ctx, func() bool {
+		if m := srv.Original(ref.Token); m != nil && strings.Contains(m.Content, "¶4") {
+			return true
+		}
+		for _, c := range srv.Callbacks() {
+			if c.Token == ref.Token && strings.Contains(string(c.Raw), "Kurz durchatmen") {
+				return true
+			}
+		}
+		return false
+	})
+	if err != nil {
+		t.Fatalf("no answer to /quote: %v", err)
+	}
+	if m := srv.Original(ref.Token); m == nil || !strings.Contains(m.Content, "¶4") {
+		t.Errorf("/quote right after /ask was refused")
+	}
+	if took := time.Since(start); took > 3*time.Second {
+		t.Logf("both took %v, more than the 3 s the issue names; the limits are what is tested", took)
 	}
 	stop()
 	if code := <-done; code != exitOK {

@@ -41,7 +41,8 @@
 // [Server.Messages] (a channel's history, including the
 // bot's non-ephemeral responses), [Server.Commands] (the last bulk
 // overwrite), [Server.Identifies], [Server.Resumes], [Server.CloseCodes],
-// [Server.Violations]. Wait with [Server.Wait] (any condition, re-checked
+// [Server.Violations]. [Server.Forget] drops these records (for a long
+// run that measures the bot's memory). Wait with [Server.Wait] (any condition, re-checked
 // on every change of the fake's state), [Server.WaitFor], [Server.WaitReady]
 // and [Server.WaitIdentify]; never sleep. Before dropping or closing the
 // gateway connection, wait for [Server.Heartbeats] > 0: discordgo sends its

@@ -437,3 +437,21 @@ func trimAPI(p string) (string, bool) {
 	}
 	return rest[i:], true
 }
+
+// Forget drops what the fake has recorded so far: requests, callbacks,
+// violations (after reporting them as usual), interactions, the channels'
+// messages and the gateway events kept for a RESUME. Channels, commands and
+// the connection stay. A long run (a memory measurement of the bot) calls it
+// now and then so that the fake's own records do not grow with it; a RESUME
+// after it replays nothing from before.
+func (s *Server) Forget() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for s.answering > 0 {
+		s.settled.Wait()
+	}
+	s.requests, s.callbacks, s.violations = nil, nil, nil
+	clear(s.interactions)
+	clear(s.messages)
+	s.gw.log = nil
+}

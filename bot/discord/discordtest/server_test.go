@@ -749,3 +749,29 @@ func TestFollowupWhileLoadingEditsTheOriginal(t *testing.T) {
 		t.Errorf("%d public copies, want 1 (the edited loading message)", public)
 	}
 }
+
+// Forget drops the records of what happened, keeping the channels and the
+// connection: the fake serves on as before.
+func TestForget(t *testing.T) {
+	t.Parallel()
+	srv := New(t)
+	s := connected(t, srv, discordgo.IntentsGuilds)
+	s.AddHandler(finished(t, func(s *discordgo.Session, i *discordgo.InteractionCreate) {
+		if err := s.InteractionRespond(i.Interaction, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
+			Data: &discordgo.InteractionResponseData{Content: "ok", AllowedMentions: noPing}}); err != nil {
+			t.Errorf("respond: %v", err)
+		}
+	}))
+	ref := srv.SendInteraction(Interaction{Name: "help"})
+	if err := srv.Wait(ctxT(t), func() bool { return srv.Original(ref.Token) != nil }); err != nil {
+		t.Fatal(err)
+	}
+	srv.Forget()
+	if srv.Original(ref.Token) != nil || len(srv.Requests()) != 0 || len(srv.Callbacks()) != 0 || len(srv.Messages(DefaultChannelID)) != 0 {
+		t.Errorf("records kept: %d requests, %d callbacks", len(srv.Requests()), len(srv.Callbacks()))
+	}
+	ref = srv.SendInteraction(Interaction{Name: "help"})
+	if err := srv.Wait(ctxT(t), func() bool { m := srv.Original(ref.Token); return m != nil && m.Content == "ok" }); err != nil {
+		t.Fatalf("no answer after Forget: %v", err)
+	}
+}
