@@ -177,6 +177,13 @@ func (qt *queryTerm) match(t *Token) float64 {
 		strings.HasSuffix(t.Stems[0], qt.Stems[0]) {
 		return matchCompound
 	}
+	// German derivations share their stem's beginning where Snowball
+	// leaves them apart ("leitet"/"Leitung", "fordern"/"Forderung"): a
+	// stem that begins the other counts as a likeness.
+	if len(qt.Stems) > 0 && len(t.Stems) > 0 && len(qt.Stems[0]) >= 4 && len(t.Stems[0]) >= 4 &&
+		(strings.HasPrefix(t.Stems[0], qt.Stems[0]) || strings.HasPrefix(qt.Stems[0], t.Stems[0])) {
+		return matchLikeness
+	}
 	if qt.grams != nil && len(t.Phon) >= 5 {
 		// Most of the word's trigrams in one word of the text: a cognate
 		// ("technofeudalism"/"Technofeudalismus") or a compound part

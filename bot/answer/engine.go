@@ -128,6 +128,14 @@ func (e *Engine) Ask(ctx context.Context, req bot.Request) (bot.Answer, error) {
 		if err != nil {
 			return bot.Answer{}, fmt.Errorf("couldn't search the essay: %w", err)
 		}
+		// In a conversation, a question that finds nothing alone ("Wer hat
+		// es blockiert?") is read as a follow-up, as a person would.
+		if !anyRelevant(r.hits) && !u.FollowUp && len(req.History) > 0 {
+			u.FollowUp = true
+			if r, err = e.retrieve(ctx, q, u, req.History); err != nil {
+				return bot.Answer{}, fmt.Errorf("couldn't search the essay: %w", err)
+			}
+		}
 		usage = r.usage
 		switch {
 		case !anyRelevant(r.hits):

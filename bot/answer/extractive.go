@@ -33,6 +33,8 @@ const (
 	// definitionBoost favours, for "what is X", the sentences that name
 	// or define something.
 	definitionBoost = 1.5
+	// seenPenalty weighs a sentence the previous answer quoted.
+	seenPenalty = 0.4
 )
 
 // excerpt is a run of consecutive sentences of one passage.
@@ -80,8 +82,10 @@ func (e *Engine) notCovered(q string) bot.Answer {
 }
 
 // answerExtractive quotes the sentences that answer the question best.
-// exclude, if set, reports sentences that must not be quoted again (those
-// of the previous answer, for a follow-up).
+// exclude, if set, reports sentences already quoted (by the previous
+// answer, for a follow-up): they count for less, so that the answer says
+// something new, and are not added as context; but one that still answers
+// best is quoted again rather than a worse one.
 func (e *Engine) answerExtractive(q string, u Understanding, hits []retrieval.Hit, exclude func(string) bool) bot.Answer {
 	if exclude == nil {
 		exclude = func(string) bool { return false }
@@ -101,10 +105,13 @@ func (e *Engine) answerExtractive(q string, u Understanding, hits []retrieval.Hi
 		rank := 1 - 0.08*float64(len(cands))
 		c := candidate{hit: h, best: -1}
 		for i, s := range h.Sentences {
-			if exclude(s.Text) || leadsIn(s.Text) {
+			if leadsIn(s.Text) {
 				continue
 			}
 			sc := s.Score
+			if exclude(s.Text) {
+				sc *= seenPenalty
+			}
 			if u.Intent == IntentDefinition && s.Defines {
 				sc *= definitionBoost
 			}

@@ -75,7 +75,7 @@ type Understanding struct {
 // evaluation questions; what a question is about comes from the text
 // (labels, headings, metadata) and from retrieval.
 var (
-	wholeForm = regexp.MustCompile(`(?i)\b(worum geht|wovon handelt|wor(ü|ue)ber (schreibt|spricht|handelt)|(haupt|kern|grund|leit)(these|aussage|gedanke|argument)\w*|(zentrale|wichtigste|eigentliche) (these|aussage|argument|botschaft|gedanke)\w*|(die|seine|ihre|deren) these\b|im kern|zusammenfass\w*|fass\w* .*zusammen|(wie|womit) (endet|schlie(ß|ss)t)|schlussfolgerung\w*|fazit|res(ü|ue)mee|worauf l(ä|ae)uft|was will (der|die|das) (autor|autorin|text|essay|beitrag)|what'?s (it|this|the \w+)( all)? about|what (is|does) (it|this|the \w+)( all)? (about|say|argue)|(main|central|key|overall|core|basic) (thesis|argument|point|idea|claim|message|takeaway)s?|(the|its|his|her) thesis|summar\w*|sum (it )?up|gist|tl;?dr|in a nutshell|conclu\w*|how does (it|the \w+) end|what does (he|she|the author|the \w+) argue\b)`)
+	wholeForm = regexp.MustCompile(`(?i)\b(worum geht|worauf .*hinaus|zu welchem schluss|(am|zum) (ende|schluss)\b|in the end|at the end|end up|where does (it|the \w+) (land|end|lead)|wovon handelt|wor(ü|ue)ber (schreibt|spricht|handelt)|(haupt|kern|grund|leit)(these|aussage|gedanke|argument)\w*|(zentrale|wichtigste|eigentliche) (these|aussage|argument|botschaft|gedanke)\w*|(die|seine|ihre|deren) these\b|im kern|zusammenfass\w*|fass\w* .*zusammen|(wie|womit) (endet|schlie(ß|ss)t)|schlussfolgerung\w*|fazit|res(ü|ue)mee|worauf l(ä|ae)uft|was will (der|die|das) (autor|autorin|text|essay|beitrag)|what'?s (it|this|the \w+)( all)? about|what (is|does) (it|this|the \w+)( all)? (about|say|argue)|(main|central|key|overall|core|basic) (thesis|argument|point|idea|claim|message|takeaway)s?|(the|its|his|her) thesis|summar\w*|sum (it )?up|gist|tl;?dr|in a nutshell|conclu\w*|how does (it|the \w+) end|what does (he|she|the author|the \w+) argue\b)`)
 
 	metaAuthor      = regexp.MustCompile(`(?i)\b(wer (hat|hatte) .*(geschrieben|verfasst)|wer (schrieb|schreibt|verfasste|ist (der|die) (autor|autorin|verfasser|verfasserin))|von wem (ist|stammt)|wie hei(ß|ss)t (der|die) (autor|autorin|verfasser)|who (wrote|writes|authored|is the (author|writer))|(author|writer)'?s name|by whom was (it|the \w+) written)\b`)
 	metaTranslators = regexp.MustCompile(`(?i)\b((wer|von wem|durch wen) .*(übersetzt|übertragen|uebersetzt)|übersetzer\w*|uebersetzer\w*|who .*translat\w*|translator\w*|by whom .*translat\w*)`)
@@ -101,7 +101,11 @@ var (
 // textWords name a text or its author in general ("Text", "essay",
 // "Autor"): in a question about the whole text they say nothing about a
 // topic.
-var textWords = regexp.MustCompile(`(?i)\b(text\w*|essay\w*|artikel\w*|beitrag\w*|aufsatz\w*|buch\w*|book\w*|article\w*|piece|autor\w*|author\w*|verfasser\w*|writer\w*|schreibt|writes?|sagt|says?|argument\w*|geht|handelt)\b`)
+var textWords = regexp.MustCompile(`(?i)^(text\w*|essay\w*|artikel\w*|beitrag\w*|aufsatz\w*|buch\w*|book\w*|article\w*|piece|autor\w*|author\w*|verfasser\w*|writer\w*|schreibt|writes?|sagt|says?|argument\w*|geht|handelt|` +
+	// The words of asking politely or briefly, which name no topic
+	// either: "Kannst du mir kurz sagen, …", "im Großen und Ganzen",
+	// "give me the gist".
+	`kannst|könntest|koenntest|bitte|mal|kurz\w*|einfach|genau|eigentlich|überhaupt|insgesamt|gro(ß|ss)en|ganzen|allgemein\w*|sag\w*|erzähl\w*|erklär\w*|gib|geben|please|tell|give|brief\w*|quick\w*|short|overall|general\w*|whole|ganz\w*|land\w*|end|ende)$`)
 
 // Understand decides what a question asks for, given the text it is about
 // and the conversation so far.

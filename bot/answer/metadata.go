@@ -28,8 +28,8 @@ func (e *Engine) answerMetadata(q string, u Understanding) bot.Answer {
 		value, labelDE, labelEN = m.OriginalPublication, "Erschienen", "Published"
 	case FieldLanguage:
 		value, labelDE, labelEN = languageName(m.Language, german), "Sprache", "Language"
-		if m.OriginalTitle != "" && m.OriginalTitle != m.Title {
-			value += fmt.Sprintf(" (Original: %s)", m.OriginalTitle)
+		if m.OriginalPublication != "" {
+			value += "; Original: " + m.OriginalPublication
 		}
 	default:
 		value, labelDE, labelEN = m.Title, "Titel", "Title"
@@ -58,23 +58,22 @@ func (e *Engine) answerMetadata(q string, u Understanding) bot.Answer {
 		b.WriteString(")")
 	}
 	a := bot.Answer{Mode: bot.ModeExtractive, Citations: []bot.Citation{}, Covered: true}
-	// The notes that say the same: read against the question and the
-	// value, the best-matching sentences are quoted as the source.
-	var notes []content.Passage
-	for _, p := range e.essay.Passages {
-		if p.Kind == content.KindColophon || p.Kind == content.KindFootnote {
-			notes = append(notes, p)
-		}
-	}
-	// The note whose evidence scores best is quoted; a second only when it
-	// is nearly as good (the translators are named in the colophon and in a
-	// footnote).
+	// The notes that say the same, read against the question and the
+	// value; where no note names it (the author is often only in the front
+	// matter), the passage where the text itself does ("… (Broder/Durand
+	// 2024)"). The best is quoted; a second only when it is nearly as good
+	// (the translators are named in the colophon and in a footnote).
 	var best []retrieval.Hit
 	top := 0.0
-	for _, h := range e.retriever.Read(q+" "+value, notes) {
-		if h.Relevant && len(h.Evidence) > 0 {
-			best = append(best, h)
-			top = max(top, hitScore(h))
+	for _, ps := range [][]content.Passage{notePassages(e.essay), e.essay.Passages} {
+		for _, h := range e.retriever.Read(q+" "+value, ps) {
+			if h.Relevant && len(h.Evidence) > 0 && mentions(h, value) {
+				best = append(best, h)
+				top = max(top, hitScore(h))
+			}
+		}
+		if len(best) > 0 {
+			break
 		}
 	}
 	slices.SortStableFunc(best, func(a, b retrieval.Hit) int { return cmp.Compare(hitScore(b), hitScore(a)) })
@@ -88,6 +87,23 @@ func (e *Engine) answerMetadata(q string, u Understanding) bot.Answer {
 	a.Text = b.String()
 	a.Citations = cites.list
 	return a
+}
+
+// mentions reports whether a hit's evidence holds a word of the value
+// (a name, a place), so that the quoted note says what the answer says.
+func mentions(h retrieval.Hit, value string) bool {
+	words := map[string]bool{}
+	for _, t := range retrieval.Analyze(value) {
+		words[t.Folded] = true
+	}
+	for _, ev := range h.Evidence {
+		for _, t := range retrieval.Analyze(ev) {
+			if words[t.Folded] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // notePassages are the publication's notes: colophon and footnotes.
