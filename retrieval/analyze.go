@@ -75,6 +75,11 @@ func analyzeWord(w string) (Token, bool) {
 			t.Stems = append(t.Stems, s)
 		}
 	}
+	if len(t.Stems) == 0 {
+		// Both stems were too short to trust ("0abs"): the word is its
+		// own key.
+		t.Stems = []string{f}
+	}
 	return t, true
 }
 

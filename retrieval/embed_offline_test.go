@@ -86,7 +86,7 @@ func TestOfflineCrossLingual(t *testing.T) {
 var offlineFingerprints = map[int]string{
 	1: "01b77b35baa94a2c",
 	2: "14e7bd34a4772379",
-	3: "224925b5eec4ae94",
+	3: "3712ef0d5ba6e38f",
 }
 
 func TestOfflineNameVersioned(t *testing.T) {

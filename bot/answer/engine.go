@@ -128,9 +128,10 @@ func (e *Engine) Ask(ctx context.Context, req bot.Request) (bot.Answer, error) {
 		if err != nil {
 			return bot.Answer{}, fmt.Errorf("couldn't search the essay: %w", err)
 		}
-		// In a conversation, a question that finds nothing alone ("Wer hat
-		// es blockiert?") is read as a follow-up, as a person would.
-		if !anyRelevant(r.hits) && !u.FollowUp && len(req.History) > 0 {
+		// In a conversation, a question with a pronoun that finds nothing
+		// alone ("Wer hat es blockiert?") is read as a follow-up, as a
+		// person would; "Wie koche ich Spaghetti?" is not.
+		if !anyRelevant(r.hits) && !u.FollowUp && len(req.History) > 0 && pronoun.MatchString(q) {
 			u.FollowUp = true
 			if r, err = e.retrieve(ctx, q, u, req.History); err != nil {
 				return bot.Answer{}, fmt.Errorf("couldn't search the essay: %w", err)

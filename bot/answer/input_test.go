@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/leviathan-bot/leviathan/bot"
@@ -115,4 +116,24 @@ func BenchmarkCleanQuestion10k(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+func FuzzCleanQuestion(f *testing.F) {
+	for _, s := range []string{"Was ist DOGE?", " \x00 ", "\u202eabc", strings.Repeat("wort ", 400), "", "\xff", "a\r\nb"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		q, _, err := CleanQuestion(s)
+		if err != nil {
+			return
+		}
+		if q == "" || !utf8.ValidString(q) || utf8.RuneCountInString(q) > bot.MaxQuestionRunes {
+			t.Fatalf("CleanQuestion(%q) = %q", s, q)
+		}
+		for _, r := range q {
+			if unicode.IsControl(r) && r != '\n' && r != '\t' {
+				t.Fatalf("CleanQuestion(%q) kept control character %U", s, r)
+			}
+		}
+	})
 }

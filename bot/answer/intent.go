@@ -75,7 +75,7 @@ type Understanding struct {
 // evaluation questions; what a question is about comes from the text
 // (labels, headings, metadata) and from retrieval.
 var (
-	wholeForm = regexp.MustCompile(`(?i)\b(worum geht|worauf .*hinaus|zu welchem schluss|(am|zum) (ende|schluss)\b|in the end|at the end|end up|where does (it|the \w+) (land|end|lead)|wovon handelt|wor(ü|ue)ber (schreibt|spricht|handelt)|(haupt|kern|grund|leit)(these|aussage|gedanke|argument)\w*|(zentrale|wichtigste|eigentliche) (these|aussage|argument|botschaft|gedanke)\w*|(die|seine|ihre|deren) these\b|im kern|zusammenfass\w*|fass\w* .*zusammen|(wie|womit) (endet|schlie(ß|ss)t)|schlussfolgerung\w*|fazit|res(ü|ue)mee|worauf l(ä|ae)uft|was will (der|die|das) (autor|autorin|text|essay|beitrag)|what'?s (it|this|the \w+)( all)? about|what (is|does) (it|this|the \w+)( all)? (about|say|argue)|(main|central|key|overall|core|basic) (thesis|argument|point|idea|claim|message|takeaway)s?|(the|its|his|her) thesis|summar\w*|sum (it )?up|gist|tl;?dr|in a nutshell|conclu\w*|how does (it|the \w+) end|what does (he|she|the author|the \w+) argue\b)`)
+	wholeForm = regexp.MustCompile(`(?i)\b(wichtigsten (punkte|argumente|thesen|aussagen|gedanken)|rote[rn]? faden|quintessenz|überblick|ueberblick|in (einem|zwei|drei|wenigen|ein paar) sätzen|welche these|was (argumentiert|behauptet|will) (der|die|das) (autor|autorin|text|essay|beitrag)|was will uns|key (points|arguments|ideas|takeaways|claims)|recap|overview|outline|bottom line|in (one|a|two|three|a few) (sentence|sentences|words)|what (is|are) the (argument|arguments|point|points)|what does (the author|he|she|it|the \w+) (argue|claim|say|want to say|conclude)|worum geht|worauf .*hinaus|zu welchem schluss|(am|zum) (ende|schluss)\b|in the end|at the end|end up|where does (it|the \w+) (land|end|lead)|wovon handelt|wor(ü|ue)ber (schreibt|spricht|handelt)|(haupt|kern|grund|leit)(these|aussage|gedanke|argument)\w*|(zentrale|wichtigste|eigentliche) (these|aussage|argument|botschaft|gedanke)\w*|(die|seine|ihre|deren) these\b|im kern|zusammenfass\w*|fass\w* .*zusammen|(wie|womit) (endet|schlie(ß|ss)t)|schlussfolgerung\w*|fazit|res(ü|ue)mee|worauf l(ä|ae)uft|was will (der|die|das) (autor|autorin|text|essay|beitrag)|what'?s (it|this|that|(this|the) \w+)( all)? about|what (is|does) (it|this|that|(this|the) \w+)( all)? (about|say|argue)|(main|central|key|overall|core|basic) (thesis|argument|point|idea|claim|message|takeaway)s?|(the|its|his|her) thesis|summar\w*|sum (it )?up|gist|tl;?dr|in a nutshell|conclu\w*|how does (it|the \w+) end|what does (he|she|the author|the \w+) argue\b)`)
 
 	metaAuthor      = regexp.MustCompile(`(?i)\b(wer (hat|hatte) .*(geschrieben|verfasst)|wer (schrieb|schreibt|verfasste|ist (der|die) (autor|autorin|verfasser|verfasserin))|von wem (ist|stammt)|wie hei(ß|ss)t (der|die) (autor|autorin|verfasser)|who (wrote|writes|authored|is the (author|writer))|(author|writer)'?s name|by whom was (it|the \w+) written)\b`)
 	metaTranslators = regexp.MustCompile(`(?i)\b((wer|von wem|durch wen) .*(übersetzt|übertragen|uebersetzt)|übersetzer\w*|uebersetzer\w*|who .*translat\w*|translator\w*|by whom .*translat\w*)`)
@@ -83,7 +83,7 @@ var (
 	metaTitle       = regexp.MustCompile(`(?i)\b(wie (hei(ß|ss)t|lautet) (der|das) (text|essay|beitrag|artikel|titel)|welchen titel|what'?s? (is )?the (title|name) of|what is (it|the \w+) called|(der|the) titel?\b)`)
 	metaLanguage    = regexp.MustCompile(`(?i)\b(in welcher sprache|welche sprache|originalsprache|what language|which language|original language)`)
 
-	definitionForm = regexp.MustCompile(`(?i)^\W*(was (ist|sind|war|hei(ß|ss)t|bedeute[tn]|bezeichnet|meint|versteht)|what (is|are|was|does|do)\b|what'?s\b|define|definition|erkl(ä|ae)r\w*|explain)`)
+	definitionForm = regexp.MustCompile(`(?i)^\W*(was (ist|sind|war|hei(ß|ss)t|bedeute[tn]|bezeichnet|meint|versteht)|what (is|are|was)\b|what'?s\b|what (does|do) .*\bmean|define|definition|erkl(ä|ae)r\w*|explain)`)
 
 	// labelRef finds a passage named by label in running text.
 	labelRef = regexp.MustCompile(`(?i)(¶\s*\d+[a-z]?|§\s*\d+|\b(absatz|abs\.|paragraph|paragraf|para)\s*\d+[a-z]?|\b(fu(ß|ss)note|anmerkung|footnote|note|fn)\s*\d+|\b(kolophon|colophon)\b)`)
@@ -97,6 +97,11 @@ var (
 	// only at its end ("und wer leitet es?") do they point back.
 	backReference = regexp.MustCompile(`(?i)\b(er|ihn|ihm|dies\w*|dort|damit|dazu|davon|darüber|dabei|dafür|dagegen|it|its|he|him|his|she|her|they|them|their|that|this|these|those)\b|\b(es|das|sie|ihn)\W*$`)
 )
+
+// pronoun matches a pronoun anywhere in a question ("Wer hat es
+// blockiert?"): weaker evidence of a follow-up than backReference, used
+// only when the question finds nothing on its own.
+var pronoun = regexp.MustCompile(`(?i)\b(es|das|sie|ihn|ihm|ihr|ihre\w*|sein\w*|dort|damals|it|its|that|this|they|them|their|there|then)\b`)
 
 // textWords name a text or its author in general ("Text", "essay",
 // "Autor"): in a question about the whole text they say nothing about a
