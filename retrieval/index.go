@@ -270,7 +270,7 @@ func (ix *Index) Search(ctx context.Context, query string, k int) ([]Hit, error)
 func (ix *Index) rank(ctx context.Context, text string, q query) ([]Hit, error) {
 	n := ix.col.Count()
 	dense := make([]float64, len(ix.passages))
-	vecs, err := ix.emb.Embed(ctx, []string{text})
+	vecs, err := ix.emb.Embed(ctx, []string{ix.denseQuery(text, q)})
 	if err != nil {
 		return nil, fmt.Errorf("couldn't embed the query: %w", err)
 	}
@@ -295,6 +295,25 @@ func (ix *Index) rank(ctx context.Context, text string, q query) ([]Hit, error) 
 	}
 	sort.SliceStable(hits, func(a, b int) bool { return hits[a].Score > hits[b].Score })
 	return hits, nil
+}
+
+// denseQuery is the text the query is embedded from. The offline embedder
+// knows no other language than the text's spelling, so a question's
+// dictionary translations (its two best per word) join it there; a remote
+// embedding model is multilingual and gets the question as asked.
+func (ix *Index) denseQuery(text string, q query) string {
+	if _, ok := ix.emb.(offline); !ok {
+		return text
+	}
+	var b strings.Builder
+	b.WriteString(text)
+	for _, t := range q.terms {
+		for _, a := range t.alts[:min(2, len(t.alts))] {
+			b.WriteByte(' ')
+			b.WriteString(a)
+		}
+	}
+	return b.String()
 }
 
 // annotate reads a hit's passage against the query (or one more phrasing

@@ -25,6 +25,14 @@ const (
 	matchLikeness   = 0.6
 )
 
+// translatedWeight is how much the i-th translation of a word counts: the
+// dictionary lists the usual senses first, and a word with many
+// translations ("front": Front, Vorderseite, Fassade, …) is ambiguous, so
+// its later translations are weaker evidence.
+func translatedWeight(i int) float64 {
+	return matchTranslated * max(0.4, 1-0.1*float64(i))
+}
+
 // lexicon is the lexical side of the index: BM25 over the stems of each
 // passage, and each passage's sentences analyzed once, for evidence. It is
 // computed from the texts at every start; that takes milliseconds and
@@ -134,6 +142,12 @@ type query struct {
 // newQuery analyzes a question once for everything search does with it.
 func (lx *lexicon) newQuery(text string, dict *Dictionary, lang string) query {
 	var q query
+	// A question in the texts' own language needs no translation; its
+	// words looked up as the other language's would only add accidents
+	// ("rot" is English for Fäulnis).
+	if lang != "" && Language(text) == lang {
+		dict = nil
+	}
 	seen := map[string]bool{}
 	for _, t := range Analyze(text) {
 		if seen[t.Folded] {
@@ -165,9 +179,9 @@ func (qt *queryTerm) match(t *Token) float64 {
 			return matchStem
 		}
 	}
-	for _, a := range qt.alts {
+	for i, a := range qt.alts {
 		if containsString(t.Stems, a) {
-			return matchTranslated
+			return translatedWeight(i)
 		}
 	}
 	// A German compound is a kind of its last part: "Kartellrichtlinien"
@@ -213,7 +227,7 @@ func (lx *lexicon) bm25(q query) []float64 {
 			seen[term] = true
 			boost := 1.0
 			if i >= len(qt.Stems) {
-				boost = matchTranslated
+				boost = translatedWeight(i - len(qt.Stems))
 			}
 			idf := lx.idf(term)
 			for d := range lx.docs {
@@ -280,7 +294,7 @@ func (lx *lexicon) evidence(q query, i int) evidence {
 		if m > 0 {
 			ev.share += q.terms[j].weight / want
 		}
-		if m >= matchTranslated {
+		if m > matchLikeness {
 			ev.strong += q.terms[j].weight / want
 		}
 	}
