@@ -79,6 +79,23 @@ type Citation struct {
 	Section string       `json:"section"`
 	Kind    content.Kind `json:"kind"`
 	Text    string       `json:"text"`
+	// Evidence holds the passage's sentences the answer rests on, verbatim
+	// and in order: what a source list shows instead of the passage's
+	// first words.
+	Evidence []string `json:"evidence,omitempty"`
+}
+
+// Hit is one passage a search found.
+type Hit struct {
+	Passage content.Passage
+	// Score ranks hits; higher is better.
+	Score float64
+	// Relevant reports that the passage holds evidence for the query;
+	// the nearest passages of an unrelated question come back without.
+	Relevant bool
+	// Evidence holds the passage's sentences that best match the query,
+	// verbatim and in order.
+	Evidence []string
 }
 
 // Answer is the engine's reply to a Request.

@@ -77,7 +77,7 @@ func (e *Engine) Essay() *content.Essay { return e.essay }
 func (e *Engine) HasLLM() bool { return e.llm != nil }
 
 // Search returns the k passages that best match the query.
-func (e *Engine) Search(ctx context.Context, query string, k int) ([]retrieval.Hit, error) {
+func (e *Engine) Search(ctx context.Context, query string, k int) ([]bot.Hit, error) {
 	q, _, err := CleanQuestion(query)
 	if err != nil {
 		return nil, err
@@ -86,7 +86,11 @@ func (e *Engine) Search(ctx context.Context, query string, k int) ([]retrieval.H
 	if err != nil {
 		return nil, fmt.Errorf("couldn't search the essay: %w", err)
 	}
-	return hits, nil
+	out := make([]bot.Hit, len(hits))
+	for i, h := range hits {
+		out[i] = bot.Hit{Passage: h.Passage, Score: h.Score, Relevant: h.Relevant, Evidence: h.Evidence}
+	}
+	return out, nil
 }
 
 // Ask answers a question. Bad input (empty, nothing but control characters)
@@ -139,10 +143,16 @@ func (e *Engine) Ask(ctx context.Context, req bot.Request) (bot.Answer, error) {
 		}
 		usage = r.usage
 		switch {
+		case !anyRelevant(r.hits) && namesDocument(q):
+			// A question about "the essay" or "the author" that finds no
+			// particular passage asks about the whole text in words the
+			// patterns do not know: the overview answers it, never a
+			// refusal.
+			a = e.answerWhole(ctx, q, req)
 		case !anyRelevant(r.hits):
 			a = e.notCovered(q)
 		case e.llm != nil:
-			a = e.answerLLM(ctx, q, req, r.hits)
+			a = withEvidence(e.answerLLM(ctx, q, req, r.hits), r.hits)
 		default:
 			a = e.answerExtractive(q, u, r.hits, previousAnswer(req.History, u))
 		}
@@ -157,6 +167,22 @@ func (e *Engine) Ask(ctx context.Context, req bot.Request) (bot.Answer, error) {
 		a.Notice = joinNotices(notice, a.Notice)
 	}
 	return a, nil
+}
+
+// withEvidence gives a model's citations the evidence retrieval found in
+// their passages, for the source list; citations that already have theirs
+// (an extractive fallback quotes its own) keep it.
+func withEvidence(a bot.Answer, hits []retrieval.Hit) bot.Answer {
+	byID := map[string][]string{}
+	for _, h := range hits {
+		byID[h.Passage.ID] = h.Evidence
+	}
+	for i, c := range a.Citations {
+		if len(c.Evidence) == 0 {
+			a.Citations[i].Evidence = byID[c.ID]
+		}
+	}
+	return a
 }
 
 // answerWhole answers a question about the whole text: with a model from

@@ -213,7 +213,7 @@ func (e *Engine) render(q string, parts []excerpt) bot.Answer {
 			}
 			b.WriteString(s.Text)
 		}
-		fmt.Fprintf(&b, " [%d]", cites.number(p.passage))
+		fmt.Fprintf(&b, " [%d]", cites.quoting(p))
 	}
 	return bot.Answer{Mode: bot.ModeExtractive, Text: b.String(), Citations: cites.list, Covered: true}
 }
@@ -244,6 +244,16 @@ type citer struct {
 }
 
 func newCiter() *citer { return &citer{byID: map[string]int{}, list: []bot.Citation{}} }
+
+// quoting numbers an excerpt's passage and records the quoted sentences as
+// the citation's evidence.
+func (c *citer) quoting(x excerpt) int {
+	n := c.number(x.passage)
+	for _, s := range x.sentences {
+		c.list[n-1].Evidence = append(c.list[n-1].Evidence, s.Text)
+	}
+	return n
+}
 
 func (c *citer) number(p content.Passage) int {
 	if n, ok := c.byID[p.ID]; ok {

@@ -112,6 +112,19 @@ var textWords = regexp.MustCompile(`(?i)^(text\w*|essay\w*|artikel\w*|beitrag\w*
 	// "give me the gist".
 	`kannst|könntest|koenntest|bitte|mal|kurz\w*|einfach|genau|eigentlich|überhaupt|insgesamt|gro(ß|ss)en|ganzen|allgemein\w*|sag\w*|erzähl\w*|erklär\w*|gib|geben|please|tell|give|brief\w*|quick\w*|short|overall|general\w*|whole|ganz\w*|land\w*|end|ende)$`)
 
+// documentNouns name the text or its author in general.
+var documentNouns = regexp.MustCompile(`(?i)^(text\w*|essay\w*|artikel\w*|beitrag\w*|aufsatz\w*|buch\w*|book\w*|article\w*|piece|autor\w*|author\w*|verfasser\w*|writer\w*)$`)
+
+// namesDocument reports whether a question speaks of the text itself.
+func namesDocument(q string) bool {
+	for _, t := range retrieval.Analyze(q) {
+		if documentNouns.MatchString(t.Word) {
+			return true
+		}
+	}
+	return false
+}
+
 // Understand decides what a question asks for, given the text it is about
 // and the conversation so far.
 func Understand(q string, history []bot.Turn, essay *content.Essay) Understanding {

@@ -82,7 +82,9 @@ func (e *Engine) answerMetadata(q string, u Understanding) bot.Answer {
 		if i == 2 || hitScore(h) < secondPassageShare*top {
 			break
 		}
-		fmt.Fprintf(&b, "\n> %s [%d]", strings.Join(h.Evidence, " "), cites.number(h.Passage))
+		n := cites.number(h.Passage)
+		cites.list[n-1].Evidence = h.Evidence
+		fmt.Fprintf(&b, "\n> %s [%d]", strings.Join(h.Evidence, " "), n)
 	}
 	a.Text = b.String()
 	a.Citations = cites.list

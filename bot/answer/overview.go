@@ -314,7 +314,7 @@ func (e *Engine) renderOverview(q, heading string, lines []overviewPart) bot.Ans
 				}
 				b.WriteString(s.Text)
 			}
-			fmt.Fprintf(&b, " [%d]", cites.number(x.passage))
+			fmt.Fprintf(&b, " [%d]", cites.quoting(x))
 		}
 	}
 	return bot.Answer{Question: heading, Mode: bot.ModeExtractive, Text: b.String(), Citations: cites.list, Covered: true}

@@ -267,7 +267,13 @@ func answerReply(cmd string, a bot.Answer) Reply {
 		r.Outcome = OutcomeNotCovered
 	}
 	for _, c := range a.Citations {
-		r.Sources = append(r.Sources, Source{N: c.N, Label: c.Label, Section: c.Section, Excerpt: Excerpt(c.Text, 90)})
+		// The source line quotes what the answer rests on: the evidence
+		// sentences, else the passage's start.
+		shown := c.Text
+		if len(c.Evidence) > 0 {
+			shown = strings.Join(c.Evidence, " … ")
+		}
+		r.Sources = append(r.Sources, Source{N: c.N, Label: c.Label, Section: c.Section, Excerpt: Excerpt(shown, 90)})
 	}
 	return r
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/leviathan-bot/leviathan/bot"
 	"github.com/leviathan-bot/leviathan/content"
-	"github.com/leviathan-bot/leviathan/retrieval"
 )
 
 // The one-shot commands (`leviathan ask`, `summary`, `search`, `quote`,
@@ -39,7 +38,7 @@ func WriteAnswer(w io.Writer, a bot.Answer, streamed string, german bool) {
 	if len(a.Citations) > 0 {
 		fmt.Fprintf(w, "\n%s\n", pick(german, "Quellen:", "Sources:"))
 		for _, c := range a.Citations {
-			fmt.Fprintf(w, "[%d] %s — %s\n    %s\n", c.N, c.Label, c.Section, Excerpt(c.Text))
+			fmt.Fprintf(w, "[%d] %s — %s\n    %s\n", c.N, c.Label, c.Section, Excerpt(shown(c.Evidence, c.Text)))
 		}
 	}
 	if a.Notice != "" {
@@ -55,13 +54,13 @@ func WriteAnswer(w io.Writer, a bot.Answer, streamed string, german bool) {
 
 // WriteHits writes the passages `search` found, numbered, with scores; a
 // hit without evidence for the query is marked.
-func WriteHits(w io.Writer, hits []retrieval.Hit) {
+func WriteHits(w io.Writer, hits []bot.Hit) {
 	for i, h := range hits {
 		mark := ""
 		if !h.Relevant {
 			mark = "  (weak match)"
 		}
-		fmt.Fprintf(w, "%d. %s — %s  [score %.3f]%s\n   %s\n", i+1, h.Passage.Label, h.Passage.Section, h.Score, mark, Excerpt(h.Passage.Text))
+		fmt.Fprintf(w, "%d. %s — %s  [score %.3f]%s\n   %s\n", i+1, h.Passage.Label, h.Passage.Section, h.Score, mark, Excerpt(shown(h.Evidence, h.Passage.Text)))
 	}
 }
 
@@ -99,6 +98,15 @@ func pick(german bool, de, en string) string {
 		return de
 	}
 	return en
+}
+
+// shown is what a source line quotes: the sentences that matched, else the
+// passage's start.
+func shown(evidence []string, text string) string {
+	if len(evidence) > 0 {
+		return strings.Join(evidence, " … ")
+	}
+	return text
 }
 
 // Excerpt shortens a passage to its start, at a word boundary.

@@ -10,7 +10,6 @@ import (
 
 	"github.com/leviathan-bot/leviathan/bot"
 	"github.com/leviathan-bot/leviathan/content"
-	"github.com/leviathan-bot/leviathan/retrieval"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden with what the code prints now")
@@ -61,7 +60,7 @@ func TestCLIGolden(t *testing.T) {
 	llmNote := answer
 	llmNote.Notice = "Hinweis: Das Sprachmodell war nicht erreichbar; dies ist die Antwort aus dem Text."
 	uncovered := bot.Answer{Question: "Wie wird das Wetter?", Text: "Dazu sagt der Essay nichts.", Citations: []bot.Citation{}}
-	hits := []retrieval.Hit{
+	hits := []bot.Hit{
 		{Passage: passage(t, "¶4"), Score: 0.91234, Relevant: true},
 		{Passage: passage(t, "Fn1"), Score: 0.2, Relevant: false},
 	}

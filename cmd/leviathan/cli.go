@@ -104,6 +104,8 @@ type passageJSON struct {
 	Kind    content.Kind `json:"kind"`
 	Text    string       `json:"text"`
 	Score   *float64     `json:"score,omitempty"`
+	// Evidence, for search: the passage's sentences that match, verbatim.
+	Evidence []string `json:"evidence,omitempty"`
 }
 
 func toJSON(p content.Passage, text string, score *float64) passageJSON {
@@ -145,7 +147,12 @@ func (m *Main) runSearch(ctx context.Context, args []string) int {
 			Passages []passageJSON `json:"passages"`
 		}{Query: query, Passages: []passageJSON{}}
 		for _, h := range hits {
-			out.Passages = append(out.Passages, toJSON(h.Passage, h.Passage.Text, &h.Score))
+			pj := toJSON(h.Passage, h.Passage.Text, &h.Score)
+			pj.Evidence = h.Evidence
+			if pj.Evidence == nil {
+				pj.Evidence = []string{}
+			}
+			out.Passages = append(out.Passages, pj)
 		}
 		return m.printJSON("search", out)
 	}

@@ -37,12 +37,12 @@ func TestJSONShapes(t *testing.T) {
 	if got, want := keysOf(t, json.RawMessage(stdout)), []string{"answer", "citations", "mode", "question"}; !slices.Equal(got, want) {
 		t.Errorf("ask keys %q, want %q", got, want)
 	}
-	if got, want := keysOf(t, ask.Citations[0]), []string{"id", "kind", "label", "n", "section", "text"}; !slices.Equal(got, want) {
+	if got, want := keysOf(t, ask.Citations[0]), []string{"evidence", "id", "kind", "label", "n", "section", "text"}; !slices.Equal(got, want) {
 		t.Errorf("citation keys %q, want %q", got, want)
 	}
 
 	// Not covered: citations is an empty list, not null or missing.
-	code, stdout, _ = run(t, dir, "ask", "--json", "Who won the football World Cup in 2022?")
+	code, stdout, _ = run(t, dir, "ask", "--json", "Give me a recipe for lasagna.")
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(stdout), &raw); code != exitOK || err != nil {
 		t.Fatalf("ask off-topic: exit %d, %v", code, err)
@@ -61,7 +61,7 @@ func TestJSONShapes(t *testing.T) {
 	if got, want := keysOf(t, json.RawMessage(stdout)), []string{"passages", "query"}; !slices.Equal(got, want) {
 		t.Errorf("search keys %q, want %q", got, want)
 	}
-	if got, want := keysOf(t, search.Passages[0]), []string{"id", "kind", "label", "score", "section", "text"}; !slices.Equal(got, want) {
+	if got, want := keysOf(t, search.Passages[0]), []string{"evidence", "id", "kind", "label", "score", "section", "text"}; !slices.Equal(got, want) {
 		t.Errorf("search passage keys %q, want %q", got, want)
 	}
 }

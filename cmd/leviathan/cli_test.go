@@ -259,7 +259,7 @@ func TestQuoteCommand(t *testing.T) {
 func TestSummaryCommand(t *testing.T) {
 	dir := t.TempDir()
 	code, stdout, _ := run(t, dir, "summary")
-	if code != exitOK || !strings.Contains(stdout, "**Tech-Oligarchen an der Macht**") || !strings.Contains(stdout, "Quellen:") {
+	if code != exitOK || !strings.Contains(stdout, "**These:**") || !strings.Contains(stdout, "**Schluss:**") || !strings.Contains(stdout, "Quellen:") {
 		t.Errorf("summary: exit %d\n%s", code, stdout)
 	}
 	code, stdout, _ = run(t, dir, "summary", "--json", "Tech-Oligarchen")

@@ -17,7 +17,6 @@ import (
 	"github.com/leviathan-bot/leviathan/bot"
 	"github.com/leviathan-bot/leviathan/bot/answer"
 	"github.com/leviathan-bot/leviathan/content"
-	"github.com/leviathan-bot/leviathan/retrieval"
 )
 
 // An eval file holds one question per line (JSON lines):
@@ -277,7 +276,7 @@ type evalSummary struct {
 // evalRunner is what eval needs from the engine: the calls search and ask
 // make.
 type evalRunner interface {
-	Search(ctx context.Context, query string, k int) ([]retrieval.Hit, error)
+	Search(ctx context.Context, query string, k int) ([]bot.Hit, error)
 	Ask(ctx context.Context, req bot.Request) (bot.Answer, error)
 }
 
