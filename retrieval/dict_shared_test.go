@@ -19,6 +19,11 @@ var (
 func realDictionary(t testing.TB) *Dictionary {
 	t.Helper()
 	testDictOnce.Do(func() {
+		// LEVIATHAN_TEST_NO_DICTIONARY=1 measures the figures without it
+		// on a machine that has it.
+		if os.Getenv("LEVIATHAN_TEST_NO_DICTIONARY") == "1" {
+			return
+		}
 		// Parsing takes over 30 s under the race detector; the cache
 		// makes that once per machine, not once per test binary.
 		d, err := OpenDictionaryCached(DefaultDictionaryPath, filepath.Join(os.TempDir(), "leviathan-test-cache"), GermanKey, EnglishKey)

@@ -217,11 +217,49 @@ func TestXQuADRecall(t *testing.T) {
 	}
 }
 
+// TestXQuADAskedOfTheEssay is an outside measure of the relevance verdict:
+// XQuAD's 1,224 questions (about football, physics, history; none about
+// the essay) asked of the essay must find no evidence there. Questions that
+// share an everyday word with it do, which is what the figure shows.
+func TestXQuADAskedOfTheEssay(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs 1,224 searches")
+	}
+	_, qs := loadXQuAD(t)
+	dict := realDictionary(t)
+	ix := openT(t, content.Load(), Options{Embedder: NewOffline(), Dictionary: dict})
+	floors := map[string]float64{"de": 0.35, "en": 0.70}
+	if dict != nil {
+		floors["en"] = 0.15
+	}
+	for _, lang := range []string{"de", "en"} {
+		refused := 0
+		for _, q := range qs {
+			question := q.QuestionDE
+			if lang == "en" {
+				question = q.QuestionEN
+			}
+			hits, err := ix.Search(context.Background(), question, 5)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.ContainsFunc(hits, func(h Hit) bool { return h.Relevant }) {
+				refused++
+			}
+		}
+		share := float64(refused) / float64(len(qs))
+		t.Logf("XQuAD dev, %s questions asked of the essay: %d of %d refused (%.2f)", lang, refused, len(qs), share)
+		if share < floors[lang] {
+			t.Errorf("%s: %.2f refused, floor %.2f", lang, share, floors[lang])
+		}
+	}
+}
+
 // BenchmarkSearchXQuAD is one search over the 120-paragraph pool, German
 // and English questions in turn.
 func BenchmarkSearchXQuAD(b *testing.B) {
 	essay, qs := loadXQuAD(b)
-	ix, err := Open(context.Background(), essay, Options{Embedder: NewOffline()})
+	ix, err := Open(context.Background(), essay, Options{Embedder: NewOffline(), Dictionary: realDictionary(b)})
 	if err != nil {
 		b.Fatal(err)
 	}
