@@ -34,6 +34,14 @@ type xquadQuestion struct {
 	AnswersDE  []string `json:"answers_de"`
 }
 
+// in returns the question in the language given ("de" or "en").
+func (q xquadQuestion) in(lang string) string {
+	if lang == "en" {
+		return q.QuestionEN
+	}
+	return q.QuestionDE
+}
+
 var blankLines = regexp.MustCompile(`\n[ \t]*\n`)
 
 // loadXQuAD reads the articles as one essay, a passage per paragraph
@@ -192,11 +200,7 @@ func TestXQuADRecall(t *testing.T) {
 	for _, lang := range []string{"de", "en"} {
 		var m xquadMetrics
 		for _, q := range qs {
-			question := q.QuestionDE
-			if lang == "en" {
-				question = q.QuestionEN
-			}
-			hits, err := ix.Search(context.Background(), question, 5)
+			hits, err := ix.Search(context.Background(), q.in(lang), 5)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -235,11 +239,7 @@ func TestXQuADAskedOfTheEssay(t *testing.T) {
 	for _, lang := range []string{"de", "en"} {
 		refused := 0
 		for _, q := range qs {
-			question := q.QuestionDE
-			if lang == "en" {
-				question = q.QuestionEN
-			}
-			hits, err := ix.Search(context.Background(), question, 5)
+			hits, err := ix.Search(context.Background(), q.in(lang), 5)
 			if err != nil {
 				t.Fatal(err)
 			}
