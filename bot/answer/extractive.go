@@ -161,9 +161,10 @@ func expand(h retrieval.Hit, anchor int, u Understanding, exclude func(string) b
 		return n
 	}
 	fits := func(i int) bool { return words()+len(strings.Fields(ss[i].Text)) <= maxAnswerWords }
-	// "Dies …", "Mit dem ersten …": quote what they point to (twice at
-	// most: a chain longer than that is a paragraph, not an answer).
-	for n := 0; n < 2 && lo > 0 && (ss[lo].RefersBack || leadsIn(ss[lo-1].Text)) && fits(lo-1); n++ {
+	// "Dies …", "Mit dem ersten …": quote the sentence they point to (one:
+	// a longer chain is a paragraph, not an answer, and would spend the
+	// answer's length on context).
+	if lo > 0 && (ss[lo].RefersBack || leadsIn(ss[lo-1].Text)) && fits(lo-1) {
 		lo--
 	}
 	// A question the text asks, or a lead-in, is answered by what follows;
@@ -171,20 +172,30 @@ func expand(h retrieval.Hit, anchor int, u Understanding, exclude func(string) b
 	if hi+1 < len(ss) && (asks(ss[hi].Text) || leadsIn(ss[hi].Text) || u.Intent == IntentDefinition && ss[hi].Defines) && fits(hi+1) {
 		hi++
 	}
+	// Then the neighbours that answer too, the better one first, while the
+	// answer stays short; a short answer takes its next sentence for
+	// context.
 	best := ss[anchor].Score
-	for {
-		grew := false
-		if hi+1 < len(ss) && !exclude(ss[hi+1].Text) && fits(hi+1) &&
-			(ss[hi+1].Score >= neighbourShare*best || ss[hi+1].RefersBack && ss[hi+1].Score > 0 || words() < minAnswerWords) {
-			hi++
-			grew = true
-		} else if lo > 0 && !exclude(ss[lo-1].Text) && fits(lo-1) &&
-			(ss[lo-1].Score >= neighbourShare*best || words() < minAnswerWords) {
-			lo--
-			grew = true
-		}
-		if !grew {
-			break
+	joins := func(i int) bool {
+		return i >= 0 && i < len(ss) && !exclude(ss[i].Text) && fits(i) &&
+			(ss[i].Score >= neighbourShare*best || i == hi+1 && ss[i].RefersBack && ss[i].Score > 0)
+	}
+	short := func(i int) bool {
+		return words() < minAnswerWords && i >= 0 && i < len(ss) && !exclude(ss[i].Text) && fits(i)
+	}
+	for grew := true; grew; {
+		next, prev := hi+1, lo-1
+		switch grew = true; {
+		case joins(next) && (!joins(prev) || ss[next].Score >= ss[prev].Score):
+			hi = next
+		case joins(prev):
+			lo = prev
+		case short(next):
+			hi = next
+		case short(prev):
+			lo = prev
+		default:
+			grew = false
 		}
 	}
 	// A run never ends on a lead-in whose continuation it does not quote
