@@ -164,12 +164,12 @@ func expand(h retrieval.Hit, anchor int, u Understanding, exclude func(string) b
 	// "Dies …", "Mit dem ersten …": quote the sentence they point to (one:
 	// a longer chain is a paragraph, not an answer, and would spend the
 	// answer's length on context).
-	if lo > 0 && (ss[lo].RefersBack || leadsIn(ss[lo-1].Text)) && fits(lo-1) {
+	if lo > 0 && (ss[lo].RefersBack || leadsIn(ss[lo-1].Text)) && !exclude(ss[lo-1].Text) && fits(lo-1) {
 		lo--
 	}
 	// A question the text asks, or a lead-in, is answered by what follows;
 	// a sentence that names a term is explained by the next one.
-	if hi+1 < len(ss) && (asks(ss[hi].Text) || leadsIn(ss[hi].Text) || u.Intent == IntentDefinition && ss[hi].Defines) && fits(hi+1) {
+	if hi+1 < len(ss) && (asks(ss[hi].Text) || leadsIn(ss[hi].Text) || u.Intent == IntentDefinition && ss[hi].Defines) && !exclude(ss[hi+1].Text) && fits(hi+1) {
 		hi++
 	}
 	// Then the neighbours that answer too, the better one first, while the
