@@ -35,6 +35,8 @@ type Config struct {
 	// with the LLM and retrieve with both (default on when an LLM is set;
 	// see NoTranslate).
 	NoTranslate bool
+	// Model configures the model path (answers, summaries, the whole text).
+	Model ModelOptions
 }
 
 // Engine answers questions about the essay. It is safe for concurrent use.
@@ -45,6 +47,7 @@ type Engine struct {
 	log         *slog.Logger
 	topK        int
 	noTranslate bool
+	model       *modelPath
 }
 
 // New checks cfg and returns an Engine.
@@ -62,6 +65,7 @@ func New(cfg Config) (*Engine, error) {
 	if e.topK <= 0 {
 		e.topK = 5
 	}
+	e.model = newModelPath(cfg.Essay, cfg.Model)
 	return e, nil
 }
 

@@ -1,0 +1,192 @@
+package answer
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/leviathan-bot/leviathan/content"
+)
+
+// Language models invent quotations, and a quotation in the bot's answer
+// reads as the essay's own words. Every quotation of at least
+// minQuoteWords words in a model's answer is therefore looked up in the
+// essay; one that is not there word for word is marked as such.
+
+// minQuoteWords is the shortest quotation checked: shorter ones are terms
+// ("Technofeudalismus", "digitale Rente") or titles, which the model may
+// put in quotation marks in any inflection.
+const minQuoteWords = 4
+
+// quotation matches a quotation in the marks German and English texts use.
+// Each pair has its own group; the inside may hold other marks (»…„x“…«).
+var quotation = regexp.MustCompile(`»([^»«\n]+)«|«([^»«\n]+)»|„([^„“”\n]+)[“”]|“([^“”„\n]+)”|"([^"\n]+)"|‚([^‚‘’\n]+)[‘’]|›([^›‹\n]+)‹|‹([^›‹\n]+)›`)
+
+// ellipsis splits a quotation into the verbatim pieces it joins: "…",
+// "...", and editorial insertions "[…]", "(…)", "[die Plattformen]".
+var ellipsis = regexp.MustCompile(`\[[^\]]*\]|\(\s*(?:…|\.\.\.)\s*\)|…|\.\.\.`)
+
+// translationGap is what may stand between a quotation and its translation
+// in brackets: „…“ (“…”), „…“ [engl.: "…"].
+var translationGap = regexp.MustCompile(`^\s*[(\[]\s*(?:[^()\[\]"“”„«»\n]{0,30}:\s*)?$`)
+
+// quoteChecker holds the essay in the normalized form quotations are
+// compared in.
+type quoteChecker struct {
+	texts []string // normalized passages, titles
+}
+
+func newQuoteChecker(e *content.Essay) *quoteChecker {
+	q := &quoteChecker{}
+	for _, p := range e.Passages {
+		q.texts = append(q.texts, normQuote(p.Text))
+	}
+	for _, t := range []string{e.Meta.Title, e.Meta.OriginalTitle} {
+		if t != "" {
+			q.texts = append(q.texts, normQuote(t))
+		}
+	}
+	return q
+}
+
+// mark wraps each quotation that is not in the essay as
+// "*[nicht im Text: …]*" ("*[not in the text: …]*") and returns how many
+// it marked. A quotation of the question, and one in brackets right after
+// another quotation (its translation), are not claims about the essay and
+// are left alone.
+func (q *quoteChecker) mark(s, question string, german bool) (string, int) {
+	if !strings.ContainsAny(s, "»«„“”\"‚‘›‹") {
+		return s, 0
+	}
+	nq := normQuote(question)
+	var b strings.Builder
+	n, last, prevEnd := 0, 0, -1
+	for _, loc := range quotation.FindAllStringSubmatchIndex(s, -1) {
+		start, end := loc[0], loc[1]
+		inner := ""
+		for g := 2; g < len(loc); g += 2 {
+			if loc[g] >= 0 {
+				inner = s[loc[g]:loc[g+1]]
+				break
+			}
+		}
+		translation := prevEnd >= 0 && translationGap.MatchString(s[prevEnd:start])
+		prevEnd = end
+		if translation || wordCount(inner) < minQuoteWords || q.verbatim(inner) ||
+			(nq != "" && strings.Contains(nq, normQuote(inner))) {
+			continue
+		}
+		n++
+		b.WriteString(s[last:start])
+		label := "not in the text: "
+		if german {
+			label = "nicht im Text: "
+		}
+		b.WriteString("*[" + label + escapeMarkdown(strings.TrimSpace(inner)) + "]*")
+		last = end
+	}
+	if n == 0 {
+		return s, 0
+	}
+	b.WriteString(s[last:])
+	return b.String(), n
+}
+
+// verbatim reports whether a quotation is in one passage word for word:
+// each piece between ellipses in order, with whitespace, quotation marks
+// and dashes normalized and the first letter of each piece in either case
+// (a quotation may begin mid-sentence). Sentence punctuation at a piece's
+// ends is the quoting writer's, not the essay's.
+func (q *quoteChecker) verbatim(quote string) bool {
+	var pieces []string
+	for _, p := range ellipsis.Split(normQuote(quote), -1) {
+		if p = strings.Trim(p, " .,;:!?"); p != "" {
+			pieces = append(pieces, p)
+		}
+	}
+	if len(pieces) == 0 {
+		return true
+	}
+	for _, t := range q.texts {
+		at, ok := 0, true
+		for _, p := range pieces {
+			i := indexFirstFolded(t[at:], p)
+			if i < 0 {
+				ok = false
+				break
+			}
+			at += i + len(p)
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+// indexFirstFolded finds p in t with p's first letter in either case.
+func indexFirstFolded(t, p string) int {
+	r, size := utf8.DecodeRuneInString(p)
+	best := -1
+	for _, v := range []rune{unicode.ToLower(r), unicode.ToUpper(r)} {
+		if i := strings.Index(t, string(v)+p[size:]); i >= 0 && (best < 0 || i < best) {
+			best = i
+		}
+	}
+	return best
+}
+
+// normQuote maps the ways the same words can be typed to one: quotation
+// marks and apostrophes are dropped (a model may nest » inside „ where the
+// essay has „ inside »), dashes become "-", "..." becomes "…", soft hyphens
+// go and white space collapses to one space.
+func normQuote(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range strings.ReplaceAll(s, "...", "…") {
+		switch {
+		case strings.ContainsRune(`»«„“”"‚‘’‹›'`+"`", r), r == '\u00ad':
+			continue
+		case r == '–' || r == '—' || r == '‒' || r == '−':
+			r = '-'
+		case unicode.IsSpace(r):
+			space = true
+			continue
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func wordCount(s string) int {
+	return len(strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }))
+}
+
+// escapeMarkdown keeps a marked quotation's own asterisks and brackets from
+// ending the mark early.
+func escapeMarkdown(s string) string {
+	return strings.NewReplacer("*", `\*`, "_", `\_`, "]", `\]`, "[", `\[`).Replace(s)
+}
+
+// holdBackOpenQuote cuts a quotation still being written, so that a
+// streamed preview never shows an invented quotation before it can be
+// checked: the text from the first opening mark after the last complete
+// quotation of the last line is held back.
+func holdBackOpenQuote(s string) string {
+	lineStart := strings.LastIndexByte(s, '\n') + 1
+	line := s[lineStart:]
+	from := 0
+	if locs := quotation.FindAllStringIndex(line, -1); len(locs) > 0 {
+		from = locs[len(locs)-1][1]
+	}
+	if i := strings.IndexAny(line[from:], `»„“"‚›«`); i >= 0 {
+		return s[:lineStart+from+i]
+	}
+	return s
+}
