@@ -141,12 +141,15 @@ func (e *Engine) modelAnswer(q string, c bot.Completion, chk *outputChecker) (bo
 // errTooLong stops a stream that went past the answer's character cap.
 var errTooLong = errors.New("the answer is longer than the cap")
 
-// previewEvery is the text length below which every delta is checked and
-// shown; above it, the preview is checked again only when the text has
-// grown by an eighth, so that checking a stream costs time linear in its
-// length (every delta checking the whole text was quadratic: 8.7 s of CPU
-// for 40,000 characters).
-const previewEvery = 2048
+// previewStep is how much a streamed text grows before it is checked and
+// shown again: a quarter of what was shown, at least minPreviewStep
+// bytes. Checking the whole text on every delta was quadratic (8.7 s of
+// CPU for 40,000 characters); growing by a fraction keeps the total work
+// linear in the length, and the front ends cannot show edits faster
+// anyway (Discord allows about one a second).
+func previewStep(shown int) int { return max(shown/4, minPreviewStep) }
+
+const minPreviewStep = 16
 
 // complete calls the model, streaming when the caller wants to show the
 // text as it grows. Text so far is checked like the final text, so a
@@ -180,7 +183,7 @@ func (e *Engine) complete(ctx context.Context, msgs []bot.Message, chk *outputCh
 			cancel(errTooLong)
 			return
 		}
-		if n >= previewEvery && n-shown < shown/8 {
+		if n-shown < previewStep(shown) {
 			return
 		}
 		shown = n
@@ -189,8 +192,14 @@ func (e *Engine) complete(ctx context.Context, msgs []bot.Message, chk *outputCh
 		}
 	})
 	if over {
-		c.Text, c.Truncated = cutText(sofar.String(), limit), true
-		return c, nil
+		c.Text, c.Truncated, err = cutText(sofar.String(), limit), true, nil
+	}
+	if err == nil && shown < len(c.Text) {
+		// The last deltas were not shown yet: show the text as it will be
+		// answered, so that the front end's last preview is the answer.
+		if t := chk.check(c.Text).Text; t != "" {
+			onText(t)
+		}
 	}
 	return c, err
 }
@@ -256,10 +265,6 @@ func promptChars(msgs []bot.Message) int {
 		n += len(m.Content)
 	}
 	return n
-}
-
-func countCites(s string) int {
-	return len(digits.FindAllString(strings.Join(citeGroup.FindAllString(s, -1), " "), -1))
 }
 
 // fallbackNotice is the one line that tells the user why this answer is

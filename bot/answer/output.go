@@ -31,6 +31,9 @@ type outputChecker struct {
 	question string
 	// german chooses the language of the marks the checker writes.
 	german bool
+	// seen remembers quotations already looked up: a streamed answer is
+	// checked again as it grows, and its quotations with it.
+	seen map[string]bool
 }
 
 // checked is a model answer after the checks.
@@ -38,7 +41,6 @@ type checked struct {
 	Text       string
 	Cited      []int // passage numbers cited, ascending, each once
 	Unverified int   // quotations not found in the essay, marked as such
-	Removed    int   // citations removed because they pointed nowhere
 }
 
 // check runs every check on a complete answer.
@@ -46,33 +48,41 @@ func (c *outputChecker) check(text string) checked {
 	text = cleanOutput(text)
 	text = dropLinks(text)
 	text = dropSourceLists(text)
-	before := countCites(text)
 	text = c.normalizeCitations(text)
 	text, cited := checkCitations(text, len(c.ps))
-	removed := max(before-countCites(text), 0)
 	n := 0
 	if c.quotes != nil {
-		text, n = c.quotes.mark(text, c.question, c.german)
+		if c.seen == nil {
+			c.seen = map[string]bool{}
+		}
+		text, n = c.quotes.mark(text, c.question, c.german, c.seen)
 	}
 	// Normalizing citations can put "[1]" before a "(", which would be a
 	// link again; the second pass is cheap and makes sure.
 	text = dropLinks(text)
 	text = closeFences(text)
-	return checked{Text: strings.TrimSpace(text), Cited: cited, Unverified: n, Removed: removed}
+	return checked{Text: strings.TrimSpace(text), Cited: cited, Unverified: n}
 }
-
-// unfinishedCite matches a citation still being streamed ("… [4"), which
-// is held back until it is complete and can be checked.
-var unfinishedCite = regexp.MustCompile(` ?[\[［【][^\]］】\n]{0,40}$`)
 
 // partial checks text that is still being written: what cannot be judged
 // yet (a citation or link being written, a quotation not yet closed) is
 // held back, so that nothing unchecked is shown, not even for a moment.
 func (c *outputChecker) partial(text string) string {
-	text = unfinishedCite.ReplaceAllString(text, "")
+	text = holdBackOpenCite(text)
 	text = holdBackOpenQuote(text)
 	text = holdBackOpenLink(text)
 	return c.check(text).Text
+}
+
+// holdBackOpenCite cuts a citation still being streamed ("… [4"), which is
+// held back until it is complete and can be checked.
+func holdBackOpenCite(s string) string {
+	tail := s[max(len(s)-160, 0):]
+	i := strings.LastIndexAny(tail, "[［【")
+	if i < 0 || strings.ContainsAny(tail[i:], "]］】\n") || utf8.RuneCountInString(tail[i:]) > 41 {
+		return s
+	}
+	return strings.TrimSuffix(s[:len(s)-len(tail)+i], " ")
 }
 
 // holdBackOpenLink cuts a markdown link still being written: "[x](http…".
@@ -147,7 +157,7 @@ var (
 	refDef = regexp.MustCompile(`(?m)^[ \t]*\[[^\]\n]+\]:[ \t]*\S+.*$\n?`)
 	// autoOrBare is an inline code span (left alone), an autolink
 	// "<https://…>" or a bare URL, which Discord makes clickable.
-	autoOrBare = regexp.MustCompile("`[^`\\n]*`|<(?i:(?:https?|ftp|wss?|file)://|mailto:)[^>\\s]*>|(?i:(?:(?:https?|ftp|wss?|file)://|mailto:|www\\.))[^\\s<>`]+")
+	autoOrBare = regexp.MustCompile("`[^`\\n]*`|<(?i:(?:https?|ftp|wss?|file)://|mailto:)[^>\\s]*>|(?i:(?:(?:https?|ftp|wss?|file)://|mailto:|www\\.))[^\\s<>`]*")
 	// citeLike is link text that is a citation: "[1](…)" keeps "[1]".
 	citeLike = regexp.MustCompile(`^\s*[\[［]?[\d０-９\s,;–—\-]+[\]］]?\s*$`)
 )
@@ -157,14 +167,15 @@ var (
 // clickable: a model's "[1](https://phish.example)" must not become a
 // citation that opens somebody's page.
 func dropLinks(s string) string {
-	if !strings.ContainsAny(s, "(<:") && !strings.Contains(s, "www.") {
-		return s
-	}
 	for range 4 { // nested links unfold one level a pass
+		if !strings.Contains(s, "](") {
+			break
+		}
 		t := mdLink.ReplaceAllStringFunc(s, func(m string) string {
 			inner := mdLink.FindStringSubmatch(m)[1]
-			if citeLike.MatchString(inner) && !strings.HasPrefix(strings.TrimSpace(inner), "[") {
-				return "[" + strings.TrimSpace(inner) + "]"
+			if in := strings.TrimSpace(inner); !strings.HasPrefix(in, "[") &&
+				(citeLike.MatchString(in) || numberList.MatchString(in) || content.LooksLikeLabel(in)) {
+				return "[" + in + "]"
 			}
 			return inner
 		})
@@ -173,7 +184,12 @@ func dropLinks(s string) string {
 		}
 		s = t
 	}
-	s = refDef.ReplaceAllString(s, "")
+	if strings.Contains(s, "]:") {
+		s = refDef.ReplaceAllString(s, "")
+	}
+	if !mayHaveURL(s) {
+		return s
+	}
 	return autoOrBare.ReplaceAllStringFunc(s, func(m string) string {
 		if strings.HasPrefix(m, "`") {
 			return m
@@ -183,6 +199,27 @@ func dropLinks(s string) string {
 		url := strings.TrimRight(m, ".,;:!?)»«“”\"'")
 		return "`" + strings.ReplaceAll(url, "`", "") + "`" + m[len(url):]
 	})
+}
+
+// mayHaveURL is a quick test for what autoOrBare matches ("://",
+// "mailto:", "www." in any case), so that most text skips the regexp.
+func mayHaveURL(s string) bool {
+	if strings.Contains(s, "://") {
+		return true
+	}
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ':':
+			if i >= 6 && strings.EqualFold(s[i-6:i], "mailto") {
+				return true
+			}
+		case '.':
+			if i >= 3 && strings.EqualFold(s[i-3:i], "www") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 var (
@@ -242,7 +279,27 @@ var (
 // of a passage that exists but was not given stays as written (it is true,
 // and the reader can look it up); one that points nowhere goes.
 func (c *outputChecker) normalizeCitations(s string) string {
-	s = bracketed.ReplaceAllStringFunc(s, func(m string) string {
+	if strings.ContainsAny(s, "[［【") {
+		s = c.normalizeBrackets(s)
+	}
+	if strings.ContainsAny(s, "⁰¹²³⁴⁵⁶⁷⁸⁹") {
+		s = superscripts.ReplaceAllStringFunc(s, func(m string) string {
+			_, m = cutSpace(m)
+			return withLead(" ", c.numbers(unsuperscript(m)))
+		})
+	}
+	if !strings.Contains(s, "¶") && !strings.Contains(s, "Fn") && !strings.Contains(s, "FN") &&
+		!strings.Contains(s, "Fußnote") && !strings.Contains(s, "footnote") {
+		return s
+	}
+	return proseLabel.ReplaceAllStringFunc(s, func(m string) string {
+		lead, m := cutSpace(m)
+		return withLead(lead, c.label(m))
+	})
+}
+
+func (c *outputChecker) normalizeBrackets(s string) string {
+	return bracketed.ReplaceAllStringFunc(s, func(m string) string {
 		lead, m := cutSpace(m)
 		_, first := utf8.DecodeRuneInString(m)
 		_, last := utf8.DecodeLastRuneInString(m)
@@ -254,14 +311,6 @@ func (c *outputChecker) normalizeCitations(s string) string {
 			return withLead(lead, c.label(inner))
 		}
 		return lead + m
-	})
-	s = superscripts.ReplaceAllStringFunc(s, func(m string) string {
-		_, m = cutSpace(m)
-		return withLead(" ", c.numbers(unsuperscript(m)))
-	})
-	return proseLabel.ReplaceAllStringFunc(s, func(m string) string {
-		lead, m := cutSpace(m)
-		return withLead(lead, c.label(m))
 	})
 }
 

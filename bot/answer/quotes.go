@@ -55,7 +55,8 @@ func newQuoteChecker(e *content.Essay) *quoteChecker {
 // it marked. A quotation of the question, and one in brackets right after
 // another quotation (its translation), are not claims about the essay and
 // are left alone.
-func (q *quoteChecker) mark(s, question string, german bool) (string, int) {
+// seen caches verbatim's answers (nil: no cache).
+func (q *quoteChecker) mark(s, question string, german bool, seen map[string]bool) (string, int) {
 	if !strings.ContainsAny(s, "»«„“”\"‚‘›‹") {
 		return s, 0
 	}
@@ -73,7 +74,7 @@ func (q *quoteChecker) mark(s, question string, german bool) (string, int) {
 		}
 		translation := prevEnd >= 0 && translationGap.MatchString(s[prevEnd:start])
 		prevEnd = end
-		if translation || wordCount(inner) < minQuoteWords || q.verbatim(inner) ||
+		if translation || wordCount(inner) < minQuoteWords || q.verbatimCached(inner, seen) ||
 			(nq != "" && strings.Contains(nq, normQuote(inner))) {
 			continue
 		}
@@ -91,6 +92,17 @@ func (q *quoteChecker) mark(s, question string, german bool) (string, int) {
 	}
 	b.WriteString(s[last:])
 	return b.String(), n
+}
+
+func (q *quoteChecker) verbatimCached(quote string, seen map[string]bool) bool {
+	if ok, hit := seen[quote]; hit {
+		return ok
+	}
+	ok := q.verbatim(quote)
+	if seen != nil {
+		seen[quote] = ok
+	}
+	return ok
 }
 
 // verbatim reports whether a quotation is in one passage word for word:
@@ -176,17 +188,35 @@ func escapeMarkdown(s string) string {
 
 // holdBackOpenQuote cuts a quotation still being written, so that a
 // streamed preview never shows an invented quotation before it can be
-// checked: the text from the first opening mark after the last complete
-// quotation of the last line is held back.
+// checked: the last line is held back from an opening mark that has not
+// been closed.
 func holdBackOpenQuote(s string) string {
 	lineStart := strings.LastIndexByte(s, '\n') + 1
-	line := s[lineStart:]
-	from := 0
-	if locs := quotation.FindAllStringIndex(line, -1); len(locs) > 0 {
-		from = locs[len(locs)-1][1]
+	open, closers := -1, ""
+	for i, r := range s[lineStart:] {
+		switch {
+		case open >= 0:
+			if strings.ContainsRune(closers, r) {
+				open = -1
+			}
+		case r == '»':
+			open, closers = i, "«"
+		case r == '«':
+			open, closers = i, "»"
+		case r == '„':
+			open, closers = i, "“”"
+		case r == '“':
+			open, closers = i, "”"
+		case r == '"':
+			open, closers = i, `"`
+		case r == '‚':
+			open, closers = i, "‘’"
+		case r == '›':
+			open, closers = i, "‹"
+		}
 	}
-	if i := strings.IndexAny(line[from:], `»„“"‚›«`); i >= 0 {
-		return s[:lineStart+from+i]
+	if open < 0 {
+		return s
 	}
-	return s
+	return strings.TrimRight(s[:lineStart+open], " ")
 }
