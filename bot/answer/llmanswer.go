@@ -141,15 +141,20 @@ func (e *Engine) modelAnswer(q string, c bot.Completion, chk *outputChecker) (bo
 // errTooLong stops a stream that went past the answer's character cap.
 var errTooLong = errors.New("the answer is longer than the cap")
 
-// previewStep is how much a streamed text grows before it is checked and
-// shown again: a quarter of what was shown, at least minPreviewStep
-// bytes. Checking the whole text on every delta was quadratic (8.7 s of
-// CPU for 40,000 characters); growing by a fraction keeps the total work
-// linear in the length, and the front ends cannot show edits faster
-// anyway (Discord allows about one a second).
-func previewStep(shown int) int { return max(shown/4, minPreviewStep) }
+// previewStep is how much a streamed text must grow before it is checked
+// and shown again: nothing while it is short (each word shows at once),
+// then a quarter of what was shown. Checking the whole text on every delta
+// was quadratic (8.7 s of CPU for 40,000 characters); growing by a
+// fraction keeps the total work linear in the length, and the front ends
+// cannot show edits faster anyway (Discord allows about one a second).
+func previewStep(shown int) int {
+	if shown < everyDeltaBelow {
+		return 0
+	}
+	return shown / 4
+}
 
-const minPreviewStep = 16
+const everyDeltaBelow = 512
 
 // complete calls the model, streaming when the caller wants to show the
 // text as it grows. Text so far is checked like the final text, so a
