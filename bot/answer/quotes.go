@@ -60,7 +60,7 @@ func (q *quoteChecker) mark(s, question string, german bool, seen map[string]boo
 	if !strings.ContainsAny(s, "»«„“”\"‚‘›‹") {
 		return s, 0
 	}
-	nq := normQuote(question)
+	nq := strings.ToLower(normQuote(question))
 	var b strings.Builder
 	n, last, prevEnd := 0, 0, -1
 	for _, loc := range quotation.FindAllStringSubmatchIndex(s, -1) {
@@ -75,7 +75,7 @@ func (q *quoteChecker) mark(s, question string, german bool, seen map[string]boo
 		translation := prevEnd >= 0 && translationGap.MatchString(s[prevEnd:start])
 		prevEnd = end
 		if translation || wordCount(inner) < minQuoteWords || q.verbatimCached(inner, seen) ||
-			(nq != "" && strings.Contains(nq, normQuote(inner))) {
+			(nq != "" && strings.Contains(nq, strings.ToLower(strings.Trim(normQuote(inner), " .,;:!?")))) {
 			continue
 		}
 		n++

@@ -248,6 +248,7 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request, cr *openai.ChatCom
 	finish := openai.FinishReasonStop
 	limit := cr.MaxCompletionTokens
 	if limit == 0 {
+		//lint:ignore SA1019 older clients still send max_tokens, and servers honour it
 		limit = cr.MaxTokens
 	}
 	if limit > 0 && !rep.IgnoreMaxTokens && Tokens(rep.Text) > limit {
