@@ -298,6 +298,15 @@ func classify(ctx context.Context, what string, err error) error {
 	case errors.As(err, &req):
 		status = req.HTTPStatusCode
 	}
+	if status == 0 && api != nil {
+		// An error event inside a stream carries no status, only a type.
+		switch api.Type {
+		case "server_error":
+			status = http.StatusInternalServerError
+		case "rate_limit_error":
+			status = http.StatusTooManyRequests
+		}
+	}
 	switch {
 	case status == http.StatusTooManyRequests:
 		reason = bot.ReasonRateLimited

@@ -262,6 +262,9 @@ func TestStreamFailuresAreClassified(t *testing.T) {
 		{"hang past the timeout", llmtest.Reply{Hang: true}, bot.ReasonTimeout, false},
 		{"stall mid-answer", llmtest.Reply{Text: "Der Autor sagt, dass die Plattformen", StallAfter: 2}, bot.ReasonTimeout, true},
 		{"server error", llmtest.Reply{Status: 500}, bot.ReasonServerError, false},
+		{"error event before any text", llmtest.Reply{Text: "Der Autor sagt", ErrorAfter: 1}, bot.ReasonServerError, false},
+		{"error event mid-answer", llmtest.Reply{Text: "Der Autor sagt, dass die Plattformen", ErrorAfter: 3}, bot.ReasonStreamCut, true},
+		{"keep-alives past the timeout", llmtest.Reply{Text: "Zu spät", KeepAlive: 50, KeepAliveEvery: 20 * time.Millisecond}, bot.ReasonTimeout, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -58,6 +58,11 @@ type Reply struct {
 	// (ollama/ollama#7125). Otherwise the fake stops at the limit, at four
 	// characters a token, with finish reason "length", as OpenAI does.
 	IgnoreMaxTokens bool
+	// ErrorAfter, if positive, ends a stream after that many chunks with an
+	// error event, as OpenAI does when a request fails mid-stream:
+	// `data: {"error": {...}}`, of type ErrorType (default "server_error").
+	ErrorAfter int
+	ErrorType  string
 }
 
 // Request is one recorded request.
@@ -319,6 +324,14 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request, cr *openai.ChatCom
 			case <-r.Context().Done():
 			case <-s.closing:
 			}
+			return
+		}
+		if rep.ErrorAfter > 0 && i == rep.ErrorAfter-1 {
+			typ := rep.ErrorType
+			if typ == "" {
+				typ = "server_error"
+			}
+			send(map[string]any{"error": map[string]any{"message": "The server had an error while processing your request.", "type": typ, "code": nil}})
 			return
 		}
 		if rep.CutAfter > 0 && i == rep.CutAfter {
