@@ -269,7 +269,7 @@ var (
 	// superscripts are footnote-style citations: "¹", "¹²", "¹,³".
 	superscripts = regexp.MustCompile(` ?[⁰¹²³⁴⁵⁶⁷⁸⁹]+(?:[,;]\s?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)*`)
 	// proseLabel is a passage label written in prose: "¶42", "¶ 7", "Fn9".
-	proseLabel = regexp.MustCompile(` ?¶\s?\d{1,4}|\b(?:Fn|FN|Fußnote|footnote)\.?\s?\d{1,3}\b`)
+	proseLabel = regexp.MustCompile(` ?(?:¶\s?\d{1,4}|\b(?i:fn|fußnote|fussnote|footnote)\.?\s?\d{1,3}\b)`)
 )
 
 // normalizeCitations rewrites the citation forms a model uses besides
@@ -288,8 +288,8 @@ func (c *outputChecker) normalizeCitations(s string) string {
 			return withLead(" ", c.numbers(unsuperscript(m)))
 		})
 	}
-	if !strings.Contains(s, "¶") && !strings.Contains(s, "Fn") && !strings.Contains(s, "FN") &&
-		!strings.Contains(s, "Fußnote") && !strings.Contains(s, "footnote") {
+	if !strings.Contains(s, "¶") && !containsFold(s, "fn") && !containsFold(s, "fußnote") &&
+		!containsFold(s, "fussnote") && !containsFold(s, "footnote") {
 		return s
 	}
 	return proseLabel.ReplaceAllStringFunc(s, func(m string) string {
@@ -312,6 +312,24 @@ func (c *outputChecker) normalizeBrackets(s string) string {
 		}
 		return lead + m
 	})
+}
+
+// containsFold reports whether s contains the lower-case word w in any case.
+func containsFold(s, w string) bool {
+	first, _ := utf8.DecodeRuneInString(w)
+	upper := string(unicode.ToUpper(first))
+	for i := 0; i < len(s); {
+		j := strings.IndexAny(s[i:], string(first)+upper)
+		if j < 0 {
+			return false
+		}
+		i += j
+		if len(s)-i >= len(w) && strings.EqualFold(s[i:i+len(w)], w) {
+			return true
+		}
+		i++
+	}
+	return false
 }
 
 func cutSpace(m string) (string, string) {

@@ -64,6 +64,7 @@ func TestOutputNormalizesCitationForms(t *testing.T) {
 		{"Wie ¶42 sagt.", "Wie sagt.", nil},
 		{"Wie ¶9 sagt.", "Wie ¶9 sagt.", nil}, // in the essay, not given: true, kept as written
 		{"A [Fn9] B [Fn1].", "A B [3].", []int{3}},
+		{"Wie Footnote 1 und fn 9 sagen.", "Wie [3] und sagen.", []int{3}},
 		{"A [¶12] B [¶ 14].", "A [4] B [5].", []int{4, 5}},
 		{"A [Quelle 7] B [Quelle 2].", "A B [2].", []int{2}},
 		{"A [source 3] B [Sources 1, 2].", "A [3] B [1, 2].", []int{1, 2, 3}},
