@@ -57,6 +57,50 @@ func newQuoteChecker(e *content.Essay) *quoteChecker {
 // are left alone.
 // seen caches verbatim's answers (nil: no cache).
 func (q *quoteChecker) mark(s, question string, german bool, seen map[string]bool) (string, int) {
+	s, n := q.markInline(s, question, german, seen)
+	s, m := q.markBlocks(s, german, seen)
+	return s, n + m
+}
+
+func markLabel(german bool) string {
+	if german {
+		return "nicht im Text: "
+	}
+	return "not in the text: "
+}
+
+// trailingCites are the citations at the end of a block quote's line.
+var trailingCites = regexp.MustCompile(`(?:\s*\[[\d, ]+\])+\s*$`)
+
+// markBlocks checks markdown block quotes ("> …", ">>> …"), which claim to
+// be quotations as much as quotation marks do, line by line.
+func (q *quoteChecker) markBlocks(s string, german bool, seen map[string]bool) (string, int) {
+	if !strings.Contains(s, ">") {
+		return s, 0
+	}
+	lines := strings.Split(s, "\n")
+	n := 0
+	for i, l := range lines {
+		body, ok := strings.CutPrefix(strings.TrimLeft(l, " "), ">")
+		if !ok || strings.Contains(l, "*["+markLabel(german)) {
+			continue
+		}
+		body = strings.TrimSpace(strings.TrimLeft(body, "> "))
+		cites := trailingCites.FindString(body)
+		text := strings.TrimSpace(body[:len(body)-len(cites)])
+		if wordCount(text) < minQuoteWords || q.verbatimCached(text, seen) {
+			continue
+		}
+		n++
+		lines[i] = "> *[" + markLabel(german) + escapeMarkdown(text) + "]*" + cites
+	}
+	if n == 0 {
+		return s, 0
+	}
+	return strings.Join(lines, "\n"), n
+}
+
+func (q *quoteChecker) markInline(s, question string, german bool, seen map[string]bool) (string, int) {
 	if !strings.ContainsAny(s, "»«„“”\"‚‘›‹") {
 		return s, 0
 	}
@@ -80,11 +124,7 @@ func (q *quoteChecker) mark(s, question string, german bool, seen map[string]boo
 		}
 		n++
 		b.WriteString(s[last:start])
-		label := "not in the text: "
-		if german {
-			label = "nicht im Text: "
-		}
-		b.WriteString("*[" + label + escapeMarkdown(strings.TrimSpace(inner)) + "]*")
+		b.WriteString("*[" + markLabel(german) + escapeMarkdown(strings.TrimSpace(inner)) + "]*")
 		last = end
 	}
 	if n == 0 {

@@ -40,6 +40,11 @@ func TestQuotationsAreChecked(t *testing.T) {
 		{"English text in quotes that is no translation is checked", "Durand calls it \"a new form of feudal rule\" [1] and \"the rule of big tech firms\" [2].",
 			"Durand calls it *[not in the text: a new form of feudal rule]* [1] and *[not in the text: the rule of big tech firms]* [2].", false, 2},
 		{"the title is in the text", "Der Essay „Zerbrechlicher Leviathan“ von Durand; englisch „Fragile Leviathan“.", "", true, 0},
+		{"a verbatim block quote", "Er schreibt:\n> " + verbatim + " [1]\n\nDas heißt …", "", true, 0},
+		{"a block quote in quotation marks", "> „" + verbatim + "“ [1]", "", true, 0},
+		{"an invented block quote", "Er schreibt:\n> Die Plattformen sind die neuen Lehnsherren. [1]\n>\n>> Und das bleibt so für immer\nEnde.",
+			"Er schreibt:\n> *[nicht im Text: Die Plattformen sind die neuen Lehnsherren.]* [1]\n>\n> *[nicht im Text: Und das bleibt so für immer]*\nEnde.", true, 2},
+		{"a short block quote is not checked", "> Kurz und gut.", "", true, 0},
 		{"markdown inside a mark is escaped", "„Die *Plattformen* sind neue [Lehnsherren]“", `*[nicht im Text: Die \*Plattformen\* sind neue \[Lehnsherren\]]*`, true, 1},
 	}
 	q := newQuoteChecker(content.Load())
