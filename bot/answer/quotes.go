@@ -6,6 +6,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/leviathan-bot/leviathan/content"
 )
 
@@ -189,15 +191,16 @@ func indexFirstFolded(t, p string) int {
 	return best
 }
 
-// normQuote maps the ways the same words can be typed to one: quotation
-// marks and apostrophes are dropped (a model may nest » inside „ where the
-// essay has „ inside »), dashes become "-", "..." becomes "…", soft hyphens
-// go and white space collapses to one space.
+// normQuote maps the ways the same words can be typed to one: characters
+// are composed (a model may write "ü" as "u" plus a combining diaeresis),
+// quotation marks and apostrophes are dropped (a model may nest » inside „
+// where the essay has „ inside »), dashes become "-", "..." becomes "…",
+// soft hyphens go and white space collapses to one space.
 func normQuote(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
-	for _, r := range strings.ReplaceAll(s, "...", "…") {
+	for _, r := range norm.NFC.String(strings.ReplaceAll(s, "...", "…")) {
 		switch {
 		case strings.ContainsRune(`»«„“”"‚‘’‹›'`+"`", r), r == '\u00ad':
 			continue

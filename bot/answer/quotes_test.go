@@ -20,6 +20,7 @@ func TestQuotationsAreChecked(t *testing.T) {
 		{"verbatim, its own period", "„Das Endergebnis ist eine allgemeine Stagnation der Weltwirtschaft.“ [1]", "", true, 0},
 		{"starts mid-sentence, capitalized", "„Große Unternehmen Wissen und Daten monopolisieren“ [1]", "", true, 0},
 		{"nested quote marks differ", "„den ich an anderer Stelle als ›Technofeudalismus‹ bezeichnet habe“ [1]", "", true, 0},
+		{"decomposed umlauts", "„Indem gro\u00dfe Unternehmen Wissen und Daten monopolisieren, zentralisieren sie die algorithmischen Mittel zur Koordinierung menschlicher Aktivita\u0308ten“", "", true, 0},
 		{"line break and extra spaces", "„Indem große  Unternehmen\nWissen und Daten monopolisieren“", "", true, 0},
 		{"ellipsis joins two verbatim pieces", "„Indem große Unternehmen … die algorithmischen Mittel zur Koordinierung“ [1]", "", true, 0},
 		{"[…] joins too", "„Indem große Unternehmen […] die algorithmischen Mittel“ [1]", "", true, 0},
