@@ -29,9 +29,10 @@ import (
 // a question.
 const wholeSummary = ""
 
-// promptVersion changes when the section-summary prompt does, so that
-// summaries cached under the old one are not reused.
-const promptVersion = "1"
+// sectionsAtOnce bounds the section summaries asked for at once: a local
+// backend works on one or two requests at a time and queues the rest, and
+// a queued request's time limit runs while it waits.
+const sectionsAtOnce = 2
 
 // answerWhole answers a question about the text as a whole with the model.
 // It is never refused: when the model fails, the answer is the extractive
@@ -128,8 +129,13 @@ func (e *Engine) reduceMessages(ctx context.Context, q string, history []bot.Tur
 	usages := make([]bot.Usage, len(sections))
 	errs := make([]error, len(sections))
 	var wg sync.WaitGroup
+	slots := make(chan struct{}, sectionsAtOnce)
 	for i, s := range sections {
-		wg.Go(func() { sums[i], usages[i], errs[i] = e.sectionSummary(ctx, s, ps) })
+		wg.Go(func() {
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			sums[i], usages[i], errs[i] = e.sectionSummary(ctx, s, ps)
+		})
 	}
 	wg.Wait()
 	var usage bot.Usage
@@ -183,7 +189,8 @@ func (e *Engine) reduceMessages(ctx context.Context, q string, history []bot.Tur
 // (the whole text), and caches the checked summary per text, model and
 // section.
 func (e *Engine) sectionSummary(ctx context.Context, section string, ps []content.Passage) (string, bot.Usage, error) {
-	key := cacheKey(e.essay.Hash, e.model.opts.Name, section)
+	system := summarySystem(e.essay)
+	key := cacheKey(e.essay.Hash, e.model.opts.Name, section, system)
 	if s, ok := e.model.cache.get(key); ok {
 		return s, bot.Usage{}, nil
 	}
@@ -199,7 +206,7 @@ func (e *Engine) sectionSummary(ctx context.Context, section string, ps []conten
 	var b strings.Builder
 	fmt.Fprintf(&b, "Summarize the section %q.\n", escapeAttr(section))
 	writePassagesFrom(&b, ps[first:first+n], first+1)
-	msgs := []bot.Message{{Role: "system", Content: summarySystem(e.essay)}, {Role: "user", Content: b.String()}}
+	msgs := []bot.Message{{Role: "system", Content: system}, {Role: "user", Content: b.String()}}
 	c, err := e.llm.Complete(ctx, msgs)
 	if err != nil {
 		return "", c.Usage, fmt.Errorf("couldn't summarize the section %q: %w", section, err)
@@ -219,8 +226,10 @@ func sumUsage(a, b bot.Usage) bot.Usage {
 		TotalTokens: a.TotalTokens + b.TotalTokens}
 }
 
-func cacheKey(textHash, model, section string) string {
-	sum := sha256.Sum256([]byte(promptVersion + "\x00" + textHash + "\x00" + model + "\x00" + section))
+// cacheKey identifies a section summary: the text, the model, the section
+// and the prompt that asked for it (a changed prompt summarizes afresh).
+func cacheKey(textHash, model, section, prompt string) string {
+	sum := sha256.Sum256([]byte(textHash + "\x00" + model + "\x00" + section + "\x00" + prompt))
 	return hex.EncodeToString(sum[:])
 }
 
