@@ -174,7 +174,8 @@ func (e *Engine) complete(ctx context.Context, msgs []bot.Message, chk *outputCh
 	defer cancel(nil)
 	var (
 		sofar strings.Builder
-		shown int
+		shown int    // bytes of sofar when last checked
+		last  string // what was shown last
 		over  bool
 	)
 	c, err := e.llm.Stream(ctx, msgs, func(delta string) {
@@ -192,17 +193,19 @@ func (e *Engine) complete(ctx context.Context, msgs []bot.Message, chk *outputCh
 			return
 		}
 		shown = n
-		if t := chk.partial(sofar.String()); t != "" {
+		if t := chk.partial(sofar.String()); t != "" && t != last {
+			last = t
 			onText(t)
 		}
 	})
 	if over {
 		c.Text, c.Truncated, err = cutText(sofar.String(), limit), true, nil
 	}
-	if err == nil && shown < len(c.Text) {
-		// The last deltas were not shown yet: show the text as it will be
+	if err == nil {
+		// The last deltas may not have been shown yet, and what was held
+		// back at the end is now judged: show the text as it will be
 		// answered, so that the front end's last preview is the answer.
-		if t := chk.check(c.Text).Text; t != "" {
+		if t := chk.check(c.Text).Text; t != "" && t != last {
 			onText(t)
 		}
 	}

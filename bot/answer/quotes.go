@@ -21,9 +21,10 @@ import (
 // put in quotation marks in any inflection.
 const minQuoteWords = 4
 
-// quotation matches a quotation in the marks German and English texts use.
-// Each pair has its own group; the inside may hold other marks (»…„x“…«).
-var quotation = regexp.MustCompile(`»([^»«\n]+)«|«([^»«\n]+)»|„([^„“”\n]+)[“”]|“([^“”„\n]+)”|"([^"\n]+)"|‚([^‚‘’\n]+)[‘’]|›([^›‹\n]+)‹|‹([^›‹\n]+)›`)
+// quotation matches a quotation in the marks German and English texts use,
+// within a paragraph (a single line break may stand inside). Each pair has
+// its own group; the inside may hold other marks (»…„x“…«).
+var quotation = regexp.MustCompile(`»((?:[^»«\n]|\n[^»«\n])+)«|«((?:[^»«\n]|\n[^»«\n])+)»|„((?:[^„“”\n]|\n[^„“”\n])+)[“”]|“((?:[^“”„\n]|\n[^“”„\n])+)”|"((?:[^"\n]|\n[^"\n])+)"|‚((?:[^‚‘’\n]|\n[^‚‘’\n])+)[‘’]|›((?:[^›‹\n]|\n[^›‹\n])+)‹|‹((?:[^›‹\n]|\n[^›‹\n])+)›`)
 
 // ellipsis splits a quotation into the verbatim pieces it joins: "…",
 // "...", and editorial insertions "[…]", "(…)", "[die Plattformen]".
@@ -106,6 +107,7 @@ func (q *quoteChecker) markInline(s, question string, german bool, seen map[stri
 	if !strings.ContainsAny(s, "»«„“”\"‚‘›‹") {
 		return s, 0
 	}
+	s = closeOpenQuotes(s)
 	nq := strings.ToLower(normQuote(question))
 	var b strings.Builder
 	n, last, prevEnd := 0, 0, -1
@@ -126,7 +128,7 @@ func (q *quoteChecker) markInline(s, question string, german bool, seen map[stri
 		}
 		n++
 		b.WriteString(s[last:start])
-		b.WriteString("*[" + markLabel(german) + escapeMarkdown(strings.TrimSpace(inner)) + "]*")
+		b.WriteString("*[" + markLabel(german) + escapeMarkdown(strings.Join(strings.Fields(inner), " ")) + "]*")
 		last = end
 	}
 	if n == 0 {
@@ -229,37 +231,63 @@ func escapeMarkdown(s string) string {
 	return strings.NewReplacer("*", `\*`, "_", `\_`, "]", `\]`, "[", `\[`).Replace(s)
 }
 
-// holdBackOpenQuote cuts a quotation still being written, so that a
-// streamed preview never shows an invented quotation before it can be
-// checked: the last line is held back from an opening mark that has not
-// been closed.
-func holdBackOpenQuote(s string) string {
-	lineStart := strings.LastIndexByte(s, '\n') + 1
-	open, closers := -1, ""
-	for i, r := range s[lineStart:] {
+// closers are the marks that close a quotation opened by the key.
+var closers = map[rune]string{'»': "«", '«': "»", '„': "“”", '“': "”", '‚': "‘’", '›': "‹", '"': `"`}
+
+// openQuote finds a quotation left open in a paragraph: the position of its
+// opening mark and the marks that would close it, or -1. A mark opens a
+// quotation only at the start or after a space or bracket, so that the “
+// closing a German „…“ is not taken for an English opening mark.
+func openQuote(p string) (int, string) {
+	open, want, prev := -1, "", ' '
+	for j, r := range p {
 		switch {
 		case open >= 0:
-			if strings.ContainsRune(closers, r) {
+			if strings.ContainsRune(want, r) {
 				open = -1
 			}
-		case r == '»':
-			open, closers = i, "«"
-		case r == '«':
-			open, closers = i, "»"
-		case r == '„':
-			open, closers = i, "“”"
-		case r == '“':
-			open, closers = i, "”"
-		case r == '"':
-			open, closers = i, `"`
-		case r == '‚':
-			open, closers = i, "‘’"
-		case r == '›':
-			open, closers = i, "‹"
+		case unicode.IsSpace(prev) || strings.ContainsRune("([{/–—-", prev):
+			if c, ok := closers[r]; ok {
+				open, want = j, c
+			}
+		}
+		prev = r
+	}
+	return open, want
+}
+
+// closeOpenQuotes closes a quotation left open at the end of a paragraph
+// („… without “), so that it is checked like any other: a model that
+// forgets the closing mark must not get an invented quotation past the
+// check. An open ASCII quote is left alone; it is too often something else.
+func closeOpenQuotes(s string) string {
+	paras := strings.Split(s, "\n\n")
+	changed := false
+	for i, p := range paras {
+		if open, want := openQuote(p); open >= 0 && want != `"` {
+			c, _ := utf8.DecodeRuneInString(want)
+			paras[i] = strings.TrimRight(p, " \n") + string(c)
+			changed = true
 		}
 	}
+	if !changed {
+		return s
+	}
+	return strings.Join(paras, "\n\n")
+}
+
+// holdBackOpenQuote cuts a quotation still being written, so that a
+// streamed preview never shows an invented quotation before it can be
+// checked: the last paragraph is held back from an opening mark that has
+// not been closed.
+func holdBackOpenQuote(s string) string {
+	start := strings.LastIndex(s, "\n\n") + 1
+	if start > 0 {
+		start++
+	}
+	open, _ := openQuote(s[start:])
 	if open < 0 {
 		return s
 	}
-	return strings.TrimRight(s[:lineStart+open], " ")
+	return strings.TrimRight(s[:start+open], " ")
 }

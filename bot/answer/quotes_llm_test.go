@@ -73,3 +73,26 @@ func TestAskLLMEnglishAnswerWithGermanQuote(t *testing.T) {
 		t.Errorf("mode %s, %d unverified, text %q, notice %q", a.Mode, a.UnverifiedQuotes, a.Text, a.Notice)
 	}
 }
+
+// A quotation the model leaves open at the end is checked all the same,
+// and the last preview a front end gets is the checked answer.
+func TestAskLLMUnclosedQuoteAtTheEnd(t *testing.T) {
+	s := newSetup(t, llm.Config{})
+	s.fake.Push(llmtest.Reply{Text: "Durand schreibt [1]: „" + inventedQuote})
+	var previews []string
+	a, err := s.eng.Ask(t.Context(), bot.Request{Question: question, OnText: func(t string) { previews = append(previews, t) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.UnverifiedQuotes != 1 || !strings.Contains(a.Text, "*[nicht im Text: "+inventedQuote+"]*") {
+		t.Errorf("%d unverified: %q", a.UnverifiedQuotes, a.Text)
+	}
+	if len(previews) == 0 || previews[len(previews)-1] != a.Text {
+		t.Errorf("last preview %q, answer %q", previews[len(previews)-1:], a.Text)
+	}
+	for _, p := range previews {
+		if strings.Contains(p, "„Die") {
+			t.Errorf("preview shows the open quotation: %q", p)
+		}
+	}
+}

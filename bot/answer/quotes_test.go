@@ -46,6 +46,10 @@ func TestQuotationsAreChecked(t *testing.T) {
 		{"an invented block quote", "Er schreibt:\n> Die Plattformen sind die neuen Lehnsherren. [1]\n>\n>> Und das bleibt so für immer\nEnde.",
 			"Er schreibt:\n> *[nicht im Text: Die Plattformen sind die neuen Lehnsherren.]* [1]\n>\n> *[nicht im Text: Und das bleibt so für immer]*\nEnde.", true, 2},
 		{"a short block quote is not checked", "> Kurz und gut.", "", true, 0},
+		{"an unclosed invented quotation is closed and marked", "Er sagt „Die Plattformen sind die neuen Lehnsherren\n\nNeuer Absatz.",
+			"Er sagt *[nicht im Text: Die Plattformen sind die neuen Lehnsherren]*\n\nNeuer Absatz.", true, 1},
+		{"an invented quotation over a line break", "„Die Plattformen sind\ndie neuen Lehnsherren“ [1]", "*[nicht im Text: Die Plattformen sind die neuen Lehnsherren]* [1]", true, 1},
+		{"an unclosed verbatim quotation is closed", "Er schreibt »" + verbatim, "Er schreibt »" + verbatim + "«", true, 0},
 		{"markdown inside a mark is escaped", "„Die *Plattformen* sind neue [Lehnsherren]“", `*[nicht im Text: Die \*Plattformen\* sind neue \[Lehnsherren\]]*`, true, 1},
 	}
 	q := newQuoteChecker(content.Load())
