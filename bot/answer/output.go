@@ -157,7 +157,7 @@ var (
 	refDef = regexp.MustCompile(`(?m)^[ \t]*\[[^\]\n]+\]:[ \t]*\S+.*$\n?`)
 	// autoOrBare is an inline code span (left alone), an autolink
 	// "<https://…>" or a bare URL, which Discord makes clickable.
-	autoOrBare = regexp.MustCompile("`[^`\\n]*`|<(?i:(?:https?|ftp|wss?|file)://|mailto:)[^>\\s]*>|(?i:(?:(?:https?|ftp|wss?|file)://|mailto:|www\\.))[^\\s<>`]*")
+	autoOrBare = regexp.MustCompile("`[^`\\n]*`|<(?i:(?:https?|ftp|wss?|file)://|mailto:)[^>\\s]*>|(?i:(?:(?:https?|ftp|wss?|file)://|mailto:|\\bwww\\.))[^\\s<>`]*")
 	// citeLike is link text that is a citation: "[1](…)" keeps "[1]".
 	citeLike = regexp.MustCompile(`^\s*[\[［]?[\d０-９\s,;–—\-]+[\]］]?\s*$`)
 )
@@ -214,12 +214,16 @@ func mayHaveURL(s string) bool {
 				return true
 			}
 		case '.':
-			if i >= 3 && strings.EqualFold(s[i-3:i], "www") {
+			if i >= 3 && strings.EqualFold(s[i-3:i], "www") && (i == 3 || !isWordByte(s[i-4])) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+func isWordByte(b byte) bool {
+	return b == '_' || b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
 }
 
 var (

@@ -146,7 +146,7 @@ func TestPartialHoldsBackWhatCannotBeCheckedYet(t *testing.T) {
 // bareURL is a URL anywhere, for the fuzz test's check (code spans removed
 // first: Discord does not make links of what is in them).
 var (
-	bareURL   = regexp.MustCompile(`(?i)(?:https?|ftp|wss?|file)://|mailto:|www\.`)
+	bareURL   = regexp.MustCompile(`(?i)(?:https?|ftp|wss?|file)://|mailto:|\bwww\.`)
 	codeSpan  = regexp.MustCompile("`[^`\\n]*`")
 	zeroWidth = regexp.MustCompile("[\u200b\u200c\u200e\u200f\u180e\ufeff\u2060-\u2064\U000E0000-\U000E007F]")
 )
