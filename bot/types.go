@@ -24,6 +24,9 @@ type Usage struct {
 type Completion struct {
 	Text  string
 	Usage Usage
+	// Truncated is set when the model stopped at its length limit (finish
+	// reason "length"): the answer may end mid-sentence.
+	Truncated bool
 }
 
 // LLM is the language model the engine talks to. bot/llm implements it over
@@ -116,6 +119,9 @@ type Answer struct {
 	// metrics.
 	Fallback string `json:"-"`
 	Usage    *Usage `json:"usage,omitempty"`
+	// UnverifiedQuotes counts the quotations in a model's answer that are
+	// not in the essay word for word; they are marked in Text as such.
+	UnverifiedQuotes int `json:"unverified_quotes"`
 }
 
 // Quote is a verbatim piece of the essay.

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/leviathan-bot/leviathan/content"
 )
 
 func TestCheckCitations(t *testing.T) {
@@ -20,7 +22,7 @@ func TestCheckCitations(t *testing.T) {
 		{"[6] first.", "first.", nil},
 		{"A [ 2 ].", "A [2].", []int{2}},
 		{"No citation.", "No citation.", nil},
-		{"A [¶4] and [x].", "A [¶4] and [x].", nil},                  // not numbers: left as written
+		{"A [x] and [sic].", "A [x] and [sic].", nil},                // not citations: left as written
 		{"In [99999] years [2].", "In [99999] years [2].", []int{2}}, // not a citation (too long)
 	}
 	for _, tc := range tests {
@@ -41,7 +43,7 @@ func TestCheckPartialHoldsBackUnfinishedCitations(t *testing.T) {
 		{"Die These [42] geht", "Die These geht"},
 	}
 	for _, tc := range tests {
-		if got := checkPartial(tc.in, 5); got != tc.want {
+		if got := testChecker(5).partial(tc.in); got != tc.want {
 			t.Errorf("checkPartial(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
@@ -57,12 +59,18 @@ func TestCheckCitationsCleansOutput(t *testing.T) {
 		{"Familie 👩\u200d👩\u200d👧 [1]", "Familie 👩\u200d👩\u200d👧 [1]"},
 	}
 	for _, tc := range tests {
-		got, _ := checkCitations(tc.in, 2)
+		got := testChecker(2).check(tc.in).Text
 		if got != tc.want {
-			t.Errorf("checkCitations(%q) = %q, want %q", tc.in, got, tc.want)
+			t.Errorf("check(%q) = %q, want %q", tc.in, got, tc.want)
 		}
-		if partial := checkPartial(tc.in, 2); strings.ContainsFunc(partial, unwantedRune) {
+		if partial := testChecker(2).partial(tc.in); strings.ContainsFunc(partial, unwantedRune) {
 			t.Errorf("checkPartial(%q) = %q keeps a control character", tc.in, partial)
 		}
 	}
+}
+
+// testChecker checks against the essay's first n passages.
+func testChecker(n int) *outputChecker {
+	e := content.Load()
+	return &outputChecker{ps: e.Passages[:n], essay: e, quotes: newQuoteChecker(e), german: true}
 }

@@ -40,6 +40,8 @@ type Config struct {
 	// with the LLM and retrieve with both (default on when an LLM is set;
 	// see NoTranslate).
 	NoTranslate bool
+	// Model configures the model path (answers, summaries, the whole text).
+	Model ModelOptions
 }
 
 // Engine answers questions about the essay. It is safe for concurrent use.
@@ -50,6 +52,7 @@ type Engine struct {
 	log         *slog.Logger
 	topK        int
 	noTranslate bool
+	model       *modelPath
 }
 
 // New checks cfg and returns an Engine.
@@ -67,6 +70,7 @@ func New(cfg Config) (*Engine, error) {
 	if e.topK <= 0 {
 		e.topK = 5
 	}
+	e.model = newModelPath(cfg.Essay, cfg.Model)
 	return e, nil
 }
 
@@ -188,15 +192,8 @@ func withEvidence(a bot.Answer, hits []retrieval.Hit) bot.Answer {
 // answerWhole answers a question about the whole text: with a model from
 // the whole text, without one by the overview of its argument.
 func (e *Engine) answerWhole(ctx context.Context, q string, req bot.Request) bot.Answer {
-	if e.llm != nil {
-		a, err := e.summarizeLLM(ctx, "", bodyPassages(e.essay.Passages), req.OnText)
-		if err == nil {
-			return a
-		}
-		o := e.overview(q)
-		o.Fallback = fallbackReason(err)
-		o.Notice = fallbackNotice(q, o.Fallback)
-		return o
+	if a, ok := e.answerWholeLLM(ctx, q, req); ok {
+		return a
 	}
 	return e.overview(q)
 }

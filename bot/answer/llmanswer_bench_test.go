@@ -27,9 +27,14 @@ func (l *instantLLM) Complete(ctx context.Context, msgs []bot.Message) (bot.Comp
 		n += len(m.Content)
 	}
 	l.mu.Lock()
-	// A summary of the whole text sends the whole text by design; the
+	// A question about the whole text sends the whole text by design
+	// (every passage, where an ordinary question gets the top five); the
 	// budget is for ordinary questions.
-	if len(msgs) == 0 || !strings.HasPrefix(msgs[0].Content, "You summarize") {
+	passages := 0
+	for _, m := range msgs {
+		passages += strings.Count(m.Content, "<passage ")
+	}
+	if passages <= 6 {
 		l.prompts = append(l.prompts, n)
 	}
 	l.mu.Unlock()

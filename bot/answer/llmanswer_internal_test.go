@@ -82,13 +82,16 @@ func TestSummarizeLLMFailure(t *testing.T) {
 
 func TestWholeEssayPromptSize(t *testing.T) {
 	essay := content.Load()
-	msgs := summaryMessages("", essay.Passages)
-	// The issue puts the whole essay at about 5k tokens; the summary
-	// prompt must stay near that, not multiply it.
-	if n := promptChars(msgs) / 4; n > 7000 {
-		t.Errorf("whole-essay summary prompt is about %d tokens", n)
+	// The issue puts the whole essay at about 4,100 tokens; the whole-text
+	// prompts must stay near that and within the default budget, or
+	// whole-text questions would always take the map-reduce path.
+	for _, q := range []string{wholeSummary, "What is the main thesis of the text?"} {
+		msgs := wholeMessages(essay, q, nil, essay.Passages)
+		if n := estimateTokens(msgs); n > 6000 {
+			t.Errorf("whole-text prompt for %q is about %d tokens, over the default budget", q, n)
+		}
+		t.Logf("whole-text prompt for %q: about %d tokens (chars/4)", q, estimateTokens(msgs))
 	}
-	t.Logf("whole-essay prompt: about %d tokens (chars/4)", promptChars(msgs)/4)
 }
 
 func TestFallbackReason(t *testing.T) {

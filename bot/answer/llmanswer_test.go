@@ -101,6 +101,12 @@ type setup struct {
 
 func newSetup(t *testing.T, cfg llm.Config) *setup {
 	t.Helper()
+	return newSetupWith(t, cfg, answer.ModelOptions{})
+}
+
+// newSetupWith is newSetup with the engine's model options.
+func newSetupWith(t *testing.T, cfg llm.Config, mo answer.ModelOptions) *setup {
+	t.Helper()
 	s := &setup{fake: llmtest.New(t), ret: &wordRetriever{essay: content.Load()}, logs: &bytes.Buffer{}}
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = s.fake.BaseURL()
@@ -115,7 +121,7 @@ func newSetup(t *testing.T, cfg llm.Config) *setup {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.eng, err = answer.New(answer.Config{Essay: content.Load(), Retriever: s.ret, LLM: c, Logger: log}); err != nil {
+	if s.eng, err = answer.New(answer.Config{Essay: content.Load(), Retriever: s.ret, LLM: c, Logger: log, Model: mo}); err != nil {
 		t.Fatal(err)
 	}
 	if s.plain, err = answer.New(answer.Config{Essay: content.Load(), Retriever: s.ret}); err != nil {

@@ -168,7 +168,8 @@ func (c *Client) Complete(ctx context.Context, msgs []bot.Message) (bot.Completi
 	if len(resp.Choices) == 0 {
 		return bot.Completion{}, &bot.LLMError{Reason: bot.ReasonBadResponse, Err: errors.New("the completion has no choices")}
 	}
-	out := bot.Completion{Text: resp.Choices[0].Message.Content, Usage: usage(resp.Usage)}
+	out := bot.Completion{Text: resp.Choices[0].Message.Content, Usage: usage(resp.Usage),
+		Truncated: resp.Choices[0].FinishReason == openai.FinishReasonLength}
 	if strings.TrimSpace(out.Text) == "" {
 		return out, &bot.LLMError{Reason: bot.ReasonEmptyAnswer, Err: fmt.Errorf("finish reason %q", resp.Choices[0].FinishReason)}
 	}
@@ -181,8 +182,10 @@ var errStalled = errors.New("no data from the backend within the time limit")
 
 // Stream asks for the answer as a stream, calling onDelta with each piece.
 // The time limit applies to the wait for the response and to every gap
-// between pieces, not to the whole answer: a slow local model that keeps
-// writing is not cut off, one that stalls is.
+// between pieces of text, not to the whole answer: a slow local model that
+// keeps writing is not cut off, one that stalls is. Only text counts
+// (the answer's, or a reasoning model's thinking): a backend that sends
+// empty keep-alive chunks, or SSE comments, is stalled all the same.
 // A stream that ends without a finish reason counts as cut: servers send
 // one with the last piece, and without it the answer may stop mid-sentence.
 func (c *Client) Stream(ctx context.Context, msgs []bot.Message, onDelta func(string)) (bot.Completion, error) {
@@ -216,7 +219,6 @@ func (c *Client) Stream(ctx context.Context, msgs []bot.Message, onDelta func(st
 	)
 	for {
 		chunk, err := stream.Recv()
-		watchdog.Reset(c.timeout)
 		if errors.Is(err, io.EOF) {
 			break
 		}
@@ -234,6 +236,9 @@ func (c *Client) Stream(ctx context.Context, msgs []bot.Message, onDelta func(st
 			continue // the usage chunk has none
 		}
 		ch := chunk.Choices[0]
+		if ch.Delta.Content != "" || ch.Delta.ReasoningContent != "" {
+			watchdog.Reset(c.timeout)
+		}
 		if ch.Delta.Content != "" {
 			text.WriteString(ch.Delta.Content)
 			if onDelta != nil {
@@ -242,6 +247,7 @@ func (c *Client) Stream(ctx context.Context, msgs []bot.Message, onDelta func(st
 		}
 		if ch.FinishReason != "" {
 			finished = true
+			out.Truncated = ch.FinishReason == openai.FinishReasonLength
 		}
 	}
 	out.Text = text.String()
@@ -292,6 +298,15 @@ func classify(ctx context.Context, what string, err error) error {
 		status = api.HTTPStatusCode
 	case errors.As(err, &req):
 		status = req.HTTPStatusCode
+	}
+	if status == 0 && api != nil {
+		// An error event inside a stream carries no status, only a type.
+		switch api.Type {
+		case "server_error":
+			status = http.StatusInternalServerError
+		case "rate_limit_error":
+			status = http.StatusTooManyRequests
+		}
 	}
 	switch {
 	case status == http.StatusTooManyRequests:

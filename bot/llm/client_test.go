@@ -262,6 +262,9 @@ func TestStreamFailuresAreClassified(t *testing.T) {
 		{"hang past the timeout", llmtest.Reply{Hang: true}, bot.ReasonTimeout, false},
 		{"stall mid-answer", llmtest.Reply{Text: "Der Autor sagt, dass die Plattformen", StallAfter: 2}, bot.ReasonTimeout, true},
 		{"server error", llmtest.Reply{Status: 500}, bot.ReasonServerError, false},
+		{"error event before any text", llmtest.Reply{Text: "Der Autor sagt", ErrorAfter: 1}, bot.ReasonServerError, false},
+		{"error event mid-answer", llmtest.Reply{Text: "Der Autor sagt, dass die Plattformen", ErrorAfter: 3}, bot.ReasonStreamCut, true},
+		{"keep-alives past the timeout", llmtest.Reply{Text: "Zu spät", KeepAlive: 50, KeepAliveEvery: 20 * time.Millisecond}, bot.ReasonTimeout, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -457,5 +460,102 @@ func TestNewHidesTheBaseURLPassword(t *testing.T) {
 	_, err := New(Config{Model: "m", BaseURL: "http://me:hunter2-pw@llm.local/api"})
 	if err == nil || strings.Contains(err.Error(), "hunter2-pw") || !strings.Contains(err.Error(), "llm.local") {
 		t.Errorf("err = %v; want one that names the URL without its password", err)
+	}
+}
+
+// keepAliveBackend sends n chunks without answer text, every apart on fake
+// time (empty deltas, SSE comments or reasoning deltas), then the answer.
+func keepAliveBackend(n int, every time.Duration, kind string) *http.Client {
+	return &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		pr, pw := io.Pipe()
+		go func() {
+			for i := range n + 1 {
+				select {
+				case <-time.After(every):
+				case <-r.Context().Done():
+					pw.CloseWithError(r.Context().Err())
+					return
+				}
+				line := ""
+				switch {
+				case i == n:
+					line = `data: {"choices":[{"index":0,"delta":{"content":"Antwort [1]"},"finish_reason":"stop"}]}`
+				case kind == "comment":
+					line = ": keep-alive"
+				case kind == "reasoning":
+					line = `data: {"choices":[{"index":0,"delta":{"reasoning_content":"hmm "},"finish_reason":null}]}`
+				default:
+					line = `data: {"choices":[{"index":0,"delta":{"content":""},"finish_reason":null}]}`
+				}
+				if _, err := io.WriteString(pw, line+"\n\n"); err != nil {
+					return
+				}
+			}
+			_, _ = io.WriteString(pw, "data: [DONE]\n\n")
+			pw.Close()
+		}()
+		return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"text/event-stream"}}, Body: pr, Request: r}, nil
+	})}
+}
+
+// A stall is timed by text received: keep-alive chunks without text do
+// not hold an answer past the time limit (they held one for minutes),
+// while a reasoning model's thinking is progress.
+func TestStreamKeepAlivesDoNotResetTheStallTimer(t *testing.T) {
+	tests := []struct {
+		kind   string
+		reason string
+	}{
+		{"empty", bot.ReasonTimeout},
+		{"comment", bot.ReasonTimeout},
+		{"reasoning", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.kind, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				c, err := New(Config{Model: "m", BaseURL: "http://fake.invalid/v1", Timeout: 500 * time.Millisecond,
+					HTTPClient: keepAliveBackend(100, 100*time.Millisecond, tc.kind)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				start := time.Now()
+				got, err := c.Stream(t.Context(), msgs, func(string) {})
+				took := time.Since(start)
+				switch {
+				case tc.reason == "" && err != nil:
+					t.Fatalf("err = %v, want the answer", err)
+				case tc.reason == "" && got.Text != "Antwort [1]":
+					t.Errorf("text %q", got.Text)
+				case tc.reason != "" && (err == nil || reason(err) != tc.reason):
+					t.Fatalf("err = %v (text %q), want %s", err, got.Text, tc.reason)
+				case tc.reason != "" && took > 500*time.Millisecond:
+					t.Errorf("gave up after %v, want the 500ms limit", took)
+				}
+				synctest.Wait()
+			})
+		})
+	}
+}
+
+// The fake honours max_completion_tokens as OpenAI does, and the client
+// reports an answer cut there as truncated, streamed or not.
+func TestLengthLimitIsReported(t *testing.T) {
+	s := llmtest.New(t)
+	c, _ := newClient(t, s, Config{MaxCompletionTokens: 10})
+	long := strings.Repeat("Wort ", 100)
+	s.Push(llmtest.Reply{Text: long}, llmtest.Reply{Text: long}, llmtest.Reply{Text: "kurz"})
+	got, err := c.Complete(t.Context(), msgs)
+	if err != nil || !got.Truncated || len(got.Text) > 40 {
+		t.Errorf("Complete = %q truncated=%v, %v", got.Text, got.Truncated, err)
+	}
+	got, err = c.Stream(t.Context(), msgs, nil)
+	if err != nil || !got.Truncated || len(got.Text) > 40 {
+		t.Errorf("Stream = %q truncated=%v, %v", got.Text, got.Truncated, err)
+	}
+	if got, err = c.Stream(t.Context(), msgs, nil); err != nil || got.Truncated {
+		t.Errorf("a short answer: %q truncated=%v, %v", got.Text, got.Truncated, err)
+	}
+	if r := s.ChatRequests()[0]; r.MaxCompletionTokens != 10 {
+		t.Errorf("max_completion_tokens = %d", r.MaxCompletionTokens)
 	}
 }

@@ -32,6 +32,7 @@ type Metrics struct {
 	tokens     *prometheus.CounterVec
 	feedback   *prometheus.CounterVec
 	reconnects prometheus.Counter
+	unverified prometheus.Counter
 }
 
 // NewMetrics returns Metrics on a fresh registry that also carries the Go
@@ -68,9 +69,13 @@ func NewMetrics() *Metrics {
 			Name: "leviathan_discord_reconnects_total",
 			Help: "Reconnects of the Discord gateway connection.",
 		}),
+		unverified: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "leviathan_llm_unverified_quotes_total",
+			Help: "Quotations in model answers that are not in the text word for word (marked as such in the answer).",
+		}),
 	}
 	m.reg.MustRegister(
-		m.questions, m.answerSecs, m.fallbacks, m.llmErrors, m.tokens, m.feedback, m.reconnects,
+		m.questions, m.answerSecs, m.fallbacks, m.llmErrors, m.tokens, m.feedback, m.reconnects, m.unverified,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
@@ -126,6 +131,15 @@ func (m *Metrics) LLMRequestError(reason string) {
 		return
 	}
 	m.llmErrors.WithLabelValues(orUnknown(reason)).Inc()
+}
+
+// UnverifiedQuotes counts quotations of a model answer that are not in the
+// text (answer.ModelOptions.OnUnverifiedQuotes).
+func (m *Metrics) UnverifiedQuotes(n int) {
+	if m == nil || n <= 0 {
+		return
+	}
+	m.unverified.Add(float64(n))
 }
 
 // Tokens adds the tokens one answer used. It takes counts rather than

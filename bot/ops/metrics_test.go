@@ -95,6 +95,16 @@ func TestMetricsRecordCalls(t *testing.T) {
 			},
 		},
 		{
+			name: "unverified quotations",
+			do: func(m *Metrics) {
+				m.UnverifiedQuotes(2)
+				m.UnverifiedQuotes(0)
+				m.UnverifiedQuotes(-1)
+				m.UnverifiedQuotes(1)
+			},
+			want: map[string]float64{`leviathan_llm_unverified_quotes_total`: 3},
+		},
+		{
 			name: "fallbacks by reason",
 			do: func(m *Metrics) {
 				m.Fallback("timeout")
@@ -234,6 +244,7 @@ func TestNilMetricsRecordsNothing(t *testing.T) {
 	m.Tokens(1, 0)
 	m.Feedback("up")
 	m.Reconnect()
+	m.UnverifiedQuotes(1)
 }
 
 func TestMetricsEndpointExposition(t *testing.T) {

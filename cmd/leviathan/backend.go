@@ -21,7 +21,7 @@ func newBackend(cfg Config, log *slog.Logger, h hooks) (bot.LLM, retrieval.Embed
 	}
 	c, err := llm.New(llm.Config{
 		APIKey: cfg.APIKey, BaseURL: cfg.BaseURL, Model: cfg.Model,
-		Timeout: cfg.LLMTimeout, Retries: cfg.LLMRetries, Logger: log,
+		Timeout: cfg.LLMTimeout, Retries: cfg.LLMRetries, MaxCompletionTokens: cfg.LLMMaxTokens, Logger: log,
 		OnRequestError: h.llmRequestError,
 	})
 	if err != nil {

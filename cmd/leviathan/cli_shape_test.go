@@ -34,7 +34,7 @@ func TestJSONShapes(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &ask); err != nil || len(ask.Citations) == 0 {
 		t.Fatalf("ask: %v, %d citations", err, len(ask.Citations))
 	}
-	if got, want := keysOf(t, json.RawMessage(stdout)), []string{"answer", "citations", "mode", "question"}; !slices.Equal(got, want) {
+	if got, want := keysOf(t, json.RawMessage(stdout)), []string{"answer", "citations", "mode", "question", "unverified_quotes"}; !slices.Equal(got, want) {
 		t.Errorf("ask keys %q, want %q", got, want)
 	}
 	if got, want := keysOf(t, ask.Citations[0]), []string{"evidence", "id", "kind", "label", "n", "section", "text"}; !slices.Equal(got, want) {

@@ -38,6 +38,8 @@ type Config struct {
 	Model          string
 	LLMTimeout     time.Duration
 	LLMRetries     int
+	LLMMaxTokens   int
+	LLMContext     int
 	Translate      bool
 	Embedder       string // "offline" or "openai"
 	EmbeddingModel string
@@ -109,6 +111,10 @@ var settings = []setting{
 		func(c *Config, v string) (err error) { c.LLMTimeout, err = positiveDuration(v); return }},
 	{"LEVIATHAN_LLM_RETRIES", "llm-retries", "2", "retries on 429 and 5xx (honouring Retry-After)", false,
 		func(c *Config, v string) (err error) { c.LLMRetries, err = intIn(v, 0, 10); return }},
+	{"LEVIATHAN_LLM_MAX_TOKENS", "llm-max-tokens", "1024", "longest answer asked of the model, in tokens; a backend that ignores it is stopped at 8 characters a token", false,
+		func(c *Config, v string) (err error) { c.LLMMaxTokens, err = intIn(v, 64, 32768); return }},
+	{"LEVIATHAN_LLM_CONTEXT_TOKENS", "llm-context-tokens", "6000", "prompt budget for sending the whole text to the model (questions about the text as a whole, summary); a longer text goes section by section", false,
+		func(c *Config, v string) (err error) { c.LLMContext, err = intIn(v, 1000, 1000000); return }},
 	{"LEVIATHAN_TRANSLATE", "translate", "true", "translate non-German questions into German for retrieval (LLM only)", false,
 		func(c *Config, v string) (err error) { c.Translate, err = strconv.ParseBool(v); return }},
 	{"LEVIATHAN_EMBEDDER", "embedder", "offline", "passage embedder: offline (built in) or openai (the backend's /v1/embeddings)", false,

@@ -35,7 +35,9 @@ func (m *Main) runServe(ctx context.Context, args []string) int {
 	}
 	defer o.Stop()
 
-	eng, _, err := openEngineWith(ctx, cfg, log, false, hooks{llmRequestError: o.Metrics.LLMRequestError})
+	eng, _, err := openEngineWith(ctx, cfg, log, false, hooks{
+		llmRequestError: o.Metrics.LLMRequestError, unverifiedQuotes: o.Metrics.UnverifiedQuotes,
+	})
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "leviathan serve: %v\n", err)
 		return exitError

@@ -192,7 +192,7 @@ func TestServeStaysLiveWhileDiscordFails(t *testing.T) {
 func TestServeCountsLLMRequestErrors(t *testing.T) {
 	srv := discordtest.New(t)
 	model := llmtest.New(t)
-	model.Push(llmtest.Reply{Status: http.StatusTooManyRequests, RetryAfter: "0"}, llmtest.Reply{Text: "DOGE ist eine Behörde unter Musk [1]."})
+	model.Push(llmtest.Reply{Status: http.StatusTooManyRequests, RetryAfter: "0"}, llmtest.Reply{Text: "DOGE ist eine Behörde unter Musk [1]. „Musk leitet sie ganz allein und ohne jede Aufsicht“ [1]."})
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	var errOut syncBuffer
@@ -216,6 +216,7 @@ func TestServeCountsLLMRequestErrors(t *testing.T) {
 	for _, want := range []string{
 		`leviathan_llm_request_errors_total{reason="rate_limited"} 1`,
 		`leviathan_llm_request_errors_total{reason="server_error"} 0`,
+		`leviathan_llm_unverified_quotes_total 1`, // the invented quotation
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %s", want)

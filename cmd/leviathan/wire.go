@@ -92,6 +92,8 @@ func newLogger(w interface{ Write([]byte) (int, error) }, cfg Config) *slog.Logg
 type hooks struct {
 	// llmRequestError hears of every failed request to the model backend.
 	llmRequestError func(reason string)
+	// unverifiedQuotes hears of model answers with invented quotations.
+	unverifiedQuotes func(n int)
 }
 
 // openDictionary loads the German-English dictionary. Without it the bot
@@ -143,7 +145,11 @@ func openEngineWith(ctx context.Context, cfg Config, log *slog.Logger, rebuild b
 	if err != nil {
 		return nil, nil, fmt.Errorf("couldn't open the passage store in %s: %w", cfg.DataDir, err)
 	}
-	eng, err := answer.New(answer.Config{Essay: essay, Retriever: ix, LLM: llm, Logger: log, NoTranslate: !cfg.Translate})
+	eng, err := answer.New(answer.Config{Essay: essay, Retriever: ix, LLM: llm, Logger: log, NoTranslate: !cfg.Translate,
+		Model: answer.ModelOptions{
+			Name: cfg.Model, CacheDir: cfg.DataDir, ContextTokens: cfg.LLMContext,
+			MaxAnswerChars: 8 * cfg.LLMMaxTokens, OnUnverifiedQuotes: h.unverifiedQuotes,
+		}})
 	if err != nil {
 		return nil, nil, err
 	}

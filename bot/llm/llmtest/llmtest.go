@@ -16,6 +16,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"time"
 	"unicode"
 
 	openai "github.com/sashabaranov/go-openai"
@@ -44,6 +45,24 @@ type Reply struct {
 	StallAfter int
 	// NoUsage leaves the token counts out.
 	NoUsage bool
+	// KeepAlive, if positive, sends that many chunks without text before
+	// the answer, one every KeepAliveEvery (default 10ms), as backends do
+	// to keep a connection open while the model thinks (or hangs).
+	// KeepAliveComments sends them as SSE comments (": keep-alive")
+	// instead of empty deltas.
+	KeepAlive         int
+	KeepAliveEvery    time.Duration
+	KeepAliveComments bool
+	// IgnoreMaxTokens sends the whole Text even when the request's
+	// max_completion_tokens (or max_tokens) is smaller, as Ollama does
+	// (ollama/ollama#7125). Otherwise the fake stops at the limit, at four
+	// characters a token, with finish reason "length", as OpenAI does.
+	IgnoreMaxTokens bool
+	// ErrorAfter, if positive, ends a stream after that many chunks with an
+	// error event, as OpenAI does when a request fails mid-stream:
+	// `data: {"error": {...}}`, of type ErrorType (default "server_error").
+	ErrorAfter int
+	ErrorType  string
 }
 
 // Request is one recorded request.
@@ -231,6 +250,15 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request, cr *openai.ChatCom
 	for _, m := range cr.Messages {
 		prompt += Tokens(m.Content)
 	}
+	finish := openai.FinishReasonStop
+	limit := cr.MaxCompletionTokens
+	if limit == 0 {
+		//lint:ignore SA1019 older clients still send max_tokens, and servers honour it
+		limit = cr.MaxTokens
+	}
+	if limit > 0 && !rep.IgnoreMaxTokens && Tokens(rep.Text) > limit {
+		rep.Text, rep.Chunks, finish = cutRunes(rep.Text, 4*limit), nil, openai.FinishReasonLength
+	}
 	usage := openai.Usage{PromptTokens: prompt, CompletionTokens: Tokens(rep.Text)}
 	usage.TotalTokens = usage.PromptTokens + usage.CompletionTokens
 	if !cr.Stream {
@@ -238,7 +266,7 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request, cr *openai.ChatCom
 			ID: "chatcmpl-fake", Object: "chat.completion", Model: cr.Model,
 			Choices: []openai.ChatCompletionChoice{{
 				Message:      openai.ChatCompletionMessage{Role: openai.ChatMessageRoleAssistant, Content: rep.Text},
-				FinishReason: openai.FinishReasonStop,
+				FinishReason: finish,
 			}},
 		}
 		if !rep.NoUsage {
@@ -269,12 +297,41 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request, cr *openai.ChatCom
 		}
 	}
 	send(chunk("", "")) // the role-only first chunk real servers send
+	every := rep.KeepAliveEvery
+	if every <= 0 {
+		every = 10 * time.Millisecond
+	}
+	for range rep.KeepAlive {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-s.closing:
+			return
+		case <-time.After(every):
+		}
+		if rep.KeepAliveComments {
+			_, _ = io.WriteString(w, ": keep-alive\n\n")
+			if flusher != nil {
+				flusher.Flush()
+			}
+			continue
+		}
+		send(chunk("", ""))
+	}
 	for i, c := range chunks {
 		if rep.StallAfter > 0 && i == rep.StallAfter {
 			select {
 			case <-r.Context().Done():
 			case <-s.closing:
 			}
+			return
+		}
+		if rep.ErrorAfter > 0 && i == rep.ErrorAfter-1 {
+			typ := rep.ErrorType
+			if typ == "" {
+				typ = "server_error"
+			}
+			send(map[string]any{"error": map[string]any{"message": "The server had an error while processing your request.", "type": typ, "code": nil}})
 			return
 		}
 		if rep.CutAfter > 0 && i == rep.CutAfter {
@@ -284,11 +341,19 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request, cr *openai.ChatCom
 		}
 		send(chunk(c, ""))
 	}
-	send(chunk("", openai.FinishReasonStop))
+	send(chunk("", finish))
 	if cr.StreamOptions != nil && cr.StreamOptions.IncludeUsage && !rep.NoUsage {
 		send(map[string]any{"id": "chatcmpl-fake", "object": "chat.completion.chunk", "choices": []any{}, "usage": usage})
 	}
 	_, _ = io.WriteString(w, "data: [DONE]\n\n")
+}
+
+// cutRunes cuts s to at most n bytes without splitting a character.
+func cutRunes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return strings.ToValidUTF8(s[:n], "")
 }
 
 func splitWords(s string) []string {
