@@ -22,8 +22,24 @@ const (
 	matchStem       = 1.0
 	matchTranslated = 0.9
 	matchCompound   = 0.9
+	matchCognate    = 0.85
 	matchLikeness   = 0.6
 )
+
+// cognate reports whether two folded words share a beginning of at least
+// seven letters that is most of the shorter one. Spelled differently from
+// the start ("capital"/"Kapital") they are only a likeness (see match).
+func cognate(a, b string) bool {
+	n := min(len(a), len(b))
+	if n < 7 {
+		return false
+	}
+	p := 0
+	for p < n && a[p] == b[p] {
+		p++
+	}
+	return p >= 7 && p*5 >= n*4
+}
 
 // translatedWeight is how much the i-th translation of a word counts: the
 // dictionary lists the usual senses first, and a word with many
@@ -190,6 +206,12 @@ func (qt *queryTerm) match(t *Token) float64 {
 	if len(qt.Stems) > 0 && len(qt.Stems[0]) >= 5 && len(t.Stems) > 0 && len(t.Stems[0]) > len(qt.Stems[0])+2 &&
 		strings.HasSuffix(t.Stems[0], qt.Stems[0]) {
 		return matchCompound
+	}
+	// A long shared beginning is the same word in the other language or
+	// spelling ("technofeudalism"/"Technofeudalismus",
+	// "oligarchs"/"Oligarchen"): as good as a translation.
+	if cognate(qt.Folded, t.Folded) {
+		return matchCognate
 	}
 	// German derivations share their stem's beginning where Snowball
 	// leaves them apart ("leitet"/"Leitung", "fordern"/"Forderung"): a

@@ -20,7 +20,9 @@ func (d *Dictionary) translate(t Token, lang string) []string {
 	var out []string
 	for _, alts := range ways {
 		for _, a := range alts {
-			if a != "" && !containsString(t.Stems, a) && !containsString(out, a) {
+			// The dictionary translates into function words too ("safety"
+			// gives »sich« of "sich sicher fühlen"): they are no evidence.
+			if a != "" && !isStopword(a) && !containsString(t.Stems, a) && !containsString(out, a) {
 				out = append(out, a)
 			}
 		}
