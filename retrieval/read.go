@@ -19,7 +19,7 @@ func (ix *Index) Read(query string, passages []content.Passage) []Hit {
 		if !ix.holds(p) {
 			continue
 		}
-		h := Hit{Passage: ix.passages[p.Order], Score: 1}
+		h := Hit{Passage: ix.passages[p.Order], Score: 1, dense: -1}
 		ix.annotate(&h, q)
 		out = append(out, h)
 	}

@@ -44,6 +44,9 @@ type Hit struct {
 	// passage order, so that the answering engine can choose and extend the
 	// evidence without analyzing the text again.
 	Sentences []ScoredSentence
+	// dense is the passage's cosine similarity to the query in the
+	// embedder's space, for the relevance verdict; -1 when not computed.
+	dense float64
 }
 
 // ScoredSentence is one sentence of a hit's passage, read against the
