@@ -210,3 +210,39 @@ func TestAnswerSkipsLeadIns(t *testing.T) {
 		t.Errorf("answer quotes a lead-in: %s", a.Text)
 	}
 }
+
+// The examples of answers that did not answer: each now holds the
+// sentence that does.
+func TestAnswersAnswer(t *testing.T) {
+	e := newTestEngine(t, newFakeRetriever())
+	tests := []struct {
+		q, want, cites string
+	}{
+		// The sentence that explains the term comes with the one that
+		// names it.
+		{"What is technofeudalism according to Durand?", "Indem große Unternehmen Wissen und Daten monopolisieren", "¶7"},
+		{"Was versteht der Autor unter Technofeudalismus?", "als »Technofeudalismus« bezeichnet habe", "¶7"},
+		// About the whole text: the overview, not ¶16 for "Kern".
+		{"Worum geht es in dem Text im Kern?", "**These:**", ""},
+		{"what's the main thesis", "**Thesis:**", ""},
+		{"Summarize the argument", "**Conclusion:**", ""},
+		// Metadata and notes.
+		{"Wer hat den Text übersetzt?", "Charlotte Thießen", "Kolophon"},
+		{"Who wrote it?", "Cédric Durand", ""},
+		{"Was steht in Fußnote 1?", "Ayn Rand", "Fn1"},
+	}
+	for _, tt := range tests {
+		a, err := e.Ask(t.Context(), bot.Request{Question: tt.q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !a.Covered || !strings.Contains(a.Text, tt.want) {
+			t.Errorf("%q: answer lacks %q:\n%s", tt.q, tt.want, a.Text)
+			continue
+		}
+		checkCited(t, a)
+		if tt.cites != "" && !slices.ContainsFunc(a.Citations, func(c bot.Citation) bool { return c.Label == tt.cites }) {
+			t.Errorf("%q: cites %v, want %s", tt.q, a.Citations, tt.cites)
+		}
+	}
+}
