@@ -22,7 +22,7 @@ var digits = regexp.MustCompile(`\d+`)
 func checkCitations(text string, n int) (string, []int) {
 	seen := map[int]bool{}
 	var cited []int
-	out := citeGroup.ReplaceAllStringFunc(text, func(m string) string {
+	out := replaceApart(citeGroup, text, func(m string) string {
 		lead := ""
 		if m[0] != '[' {
 			lead = m[:1]
@@ -33,7 +33,7 @@ func checkCitations(text string, n int) (string, []int) {
 			if err != nil || k < 1 || k > n {
 				continue
 			}
-			keep = append(keep, d)
+			keep = append(keep, strconv.Itoa(k))
 			if !seen[k] {
 				seen[k] = true
 				cited = append(cited, k)

@@ -155,17 +155,21 @@ var (
 	mdLink = regexp.MustCompile(`!?\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(([^()\n]*(?:\([^()\n]*\)[^()\n]*)*)\)`)
 	// refDef is a reference-style link's definition line: "[1]: https://…".
 	refDef = regexp.MustCompile(`(?m)^[ \t]*\[[^\]\n]+\]:[ \t]*\S+.*$\n?`)
-	// autoOrBare is an inline code span (left alone), an autolink
-	// "<https://…>" or a bare URL, which Discord makes clickable.
-	autoOrBare = regexp.MustCompile("`[^`\\n]*`|<(?i:(?:https?|ftp|wss?|file)://|mailto:)[^>\\s]*>|(?i:(?:(?:https?|ftp|wss?|file)://|mailto:|\\bwww\\.))[^\\s<>`]*")
+	// autolink is "<https://…>" or "<mailto:…>".
+	autolink = regexp.MustCompile(`<((?i:[a-z][a-z0-9+.\-]*://|mailto:)[^<>\s]*)>`)
+	// scheme is what makes a URL a link on Discord: "https://", "mailto:".
+	// Letters before it belong to the match (leftmost first), so removing
+	// it cannot join "ht" and "tp://" into a new one.
+	scheme = regexp.MustCompile(`(?i:[a-z][a-z0-9+.\-]*://|mailto:)`)
 	// citeLike is link text that is a citation: "[1](…)" keeps "[1]".
 	citeLike = regexp.MustCompile(`^\s*[\[［]?[\d０-９\s,;–—\-]+[\]］]?\s*$`)
 )
 
-// dropLinks keeps a markdown link's text and drops its URL, and turns
-// autolinks and bare URLs into inline code, which Discord does not make
-// clickable: a model's "[1](https://phish.example)" must not become a
-// citation that opens somebody's page.
+// dropLinks keeps a markdown link's text and drops its URL, and takes the
+// scheme off autolinks and bare URLs ("https://phish.example/x" becomes
+// "phish.example/x"), which Discord then does not make clickable: a model's
+// "[1](https://phish.example)" must not become a citation that opens
+// somebody's page.
 func dropLinks(s string) string {
 	for range 4 { // nested links unfold one level a pass
 		if !strings.Contains(s, "](") {
@@ -190,40 +194,27 @@ func dropLinks(s string) string {
 	if !mayHaveURL(s) {
 		return s
 	}
-	return autoOrBare.ReplaceAllStringFunc(s, func(m string) string {
-		if strings.HasPrefix(m, "`") {
-			return m
-		}
-		m = strings.Trim(m, "<>")
-		// Sentence punctuation after a URL is not part of it.
-		url := strings.TrimRight(m, ".,;:!?)»«“”\"'")
-		return "`" + strings.ReplaceAll(url, "`", "") + "`" + m[len(url):]
-	})
+	s = autolink.ReplaceAllString(s, "$1")
+	return scheme.ReplaceAllString(s, "")
 }
 
-// mayHaveURL is a quick test for what autoOrBare matches ("://",
-// "mailto:", "www." in any case), so that most text skips the regexp.
+// mayHaveURL is a quick test for what scheme matches ("://", "mailto:" in
+// any case), so that most text skips the regexps.
 func mayHaveURL(s string) bool {
 	if strings.Contains(s, "://") {
 		return true
 	}
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case ':':
-			if i >= 6 && strings.EqualFold(s[i-6:i], "mailto") {
-				return true
-			}
-		case '.':
-			if i >= 3 && strings.EqualFold(s[i-3:i], "www") && (i == 3 || !isWordByte(s[i-4])) {
-				return true
-			}
+	for i := strings.IndexByte(s, ':'); i >= 0; {
+		if i >= 6 && strings.EqualFold(s[i-6:i], "mailto") {
+			return true
 		}
+		j := strings.IndexByte(s[i+1:], ':')
+		if j < 0 {
+			break
+		}
+		i += j + 1
 	}
 	return false
-}
-
-func isWordByte(b byte) bool {
-	return b == '_' || b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
 }
 
 var (
@@ -287,7 +278,7 @@ func (c *outputChecker) normalizeCitations(s string) string {
 		s = c.normalizeBrackets(s)
 	}
 	if strings.ContainsAny(s, "⁰¹²³⁴⁵⁶⁷⁸⁹") {
-		s = superscripts.ReplaceAllStringFunc(s, func(m string) string {
+		s = replaceApart(superscripts, s, func(m string) string {
 			_, m = cutSpace(m)
 			return withLead(" ", c.numbers(unsuperscript(m)))
 		})
@@ -296,14 +287,14 @@ func (c *outputChecker) normalizeCitations(s string) string {
 		!containsFold(s, "fussnote") && !containsFold(s, "footnote") {
 		return s
 	}
-	return proseLabel.ReplaceAllStringFunc(s, func(m string) string {
+	return replaceApart(proseLabel, s, func(m string) string {
 		lead, m := cutSpace(m)
 		return withLead(lead, c.label(m))
 	})
 }
 
 func (c *outputChecker) normalizeBrackets(s string) string {
-	return bracketed.ReplaceAllStringFunc(s, func(m string) string {
+	return replaceApart(bracketed, s, func(m string) string {
 		lead, m := cutSpace(m)
 		_, first := utf8.DecodeRuneInString(m)
 		_, last := utf8.DecodeLastRuneInString(m)
@@ -316,6 +307,43 @@ func (c *outputChecker) normalizeBrackets(s string) string {
 		}
 		return lead + m
 	})
+}
+
+// replaceApart is ReplaceAllStringFunc, except that where a match is
+// removed between two characters that are not space or punctuation, a
+// no-break space keeps them apart: removing "[000]" from "[0[000]00]" must
+// not join the rest into a new citation, "[000]". (A plain space would not
+// do: "[ 00]" is a citation too.)
+func replaceApart(re *regexp.Regexp, s string, f func(string) string) string {
+	locs := re.FindAllStringIndex(s, -1)
+	if locs == nil {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	last := 0
+	for _, l := range locs {
+		b.WriteString(s[last:l[0]])
+		r := f(s[l[0]:l[1]])
+		if r == "" && b.Len() > 0 && l[1] < len(s) {
+			before, after := b.String(), s[l[1]:]
+			prev, _ := utf8.DecodeLastRuneInString(before)
+			next, _ := utf8.DecodeRuneInString(after)
+			// Citations allow white space inside, so the characters
+			// that matter are the nearest ones that are not space.
+			p, _ := utf8.DecodeLastRuneInString(strings.TrimRightFunc(before, unicode.IsSpace))
+			n, _ := utf8.DecodeRuneInString(strings.TrimLeftFunc(after, unicode.IsSpace))
+			words := !unicode.IsSpace(prev) && !unicode.IsSpace(next) && !unicode.IsPunct(next)
+			cite := (strings.ContainsRune("[［【", p) || unicode.IsDigit(p)) && (strings.ContainsRune("]］】,;", n) || unicode.IsDigit(n))
+			if words || cite {
+				r = "\u00a0"
+			}
+		}
+		b.WriteString(r)
+		last = l[1]
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
 
 // containsFold reports whether s contains the lower-case word w in any case.

@@ -225,10 +225,11 @@ func wordCount(s string) int {
 	return len(strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }))
 }
 
-// escapeMarkdown keeps a marked quotation's own asterisks and brackets from
-// ending the mark early.
+// escapeMarkdown keeps a marked quotation's own asterisks from ending the
+// mark early; its square brackets become round ones, so that nothing in
+// it reads as a citation ("[2]") or ends the mark.
 func escapeMarkdown(s string) string {
-	return strings.NewReplacer("*", `\*`, "_", `\_`, "]", `\]`, "[", `\[`).Replace(s)
+	return strings.NewReplacer("*", `\*`, "_", `\_`, "[", "(", "]", ")").Replace(s)
 }
 
 // closers are the marks that close a quotation opened by the key.
