@@ -281,8 +281,10 @@ func normLabel(s string) string {
 // isParaNum reports whether s is a paragraph number with an optional part
 // suffix: "12", "12b", "12aa".
 func isParaNum(s string) bool {
-	letters := strings.TrimRightFunc(s, func(r rune) bool { return r >= 'a' && r <= 'z' })
-	return isDigits(letters)
+	digits := strings.TrimRightFunc(s, func(r rune) bool { return r >= 'a' && r <= 'z' })
+	// At most two letters: "31m und Titel" (normalized "31mundtitel") is
+	// a number followed by words, not a label.
+	return isDigits(digits) && len(s)-len(digits) <= 2
 }
 
 // number drops a number's leading zeros but keeps a zero: "¶0" must stay

@@ -302,11 +302,26 @@ func (c *outputChecker) normalizeBrackets(s string) string {
 		if sub := numberList.FindStringSubmatch(inner); sub != nil {
 			return withLead(lead, c.numbers(sub[1]))
 		}
-		if content.LooksLikeLabel(inner) {
+		if content.LooksLikeLabel(inner) && !c.strayPart(inner) {
 			return withLead(lead, c.label(inner))
 		}
 		return lead + m
 	})
+}
+
+// partLabel is a paragraph number with a part letter and no ¶ ("12b").
+var partLabel = regexp.MustCompile(`^\d+[a-zA-Z]{1,2}$`)
+
+// strayPart reports a bracketed number with a letter that names no passage
+// ("[2J]", the rest of a terminal escape): texts with split paragraphs
+// have labels such as ¶12b, but a model that cites one writes it as it
+// was given; anything else of that shape is left as text.
+func (c *outputChecker) strayPart(inner string) bool {
+	if !partLabel.MatchString(inner) {
+		return false
+	}
+	_, ok := c.essay.Lookup(inner)
+	return !ok
 }
 
 // replaceApart is ReplaceAllStringFunc, except that where a match is
