@@ -29,6 +29,9 @@ type Index struct {
 	lang     string
 	passages []content.Passage
 	log      *slog.Logger
+	// id and title name the text in hits (see Hit.TextID); a Library
+	// sets id, Open leaves it empty.
+	id, title string
 }
 
 // errChromemEmbed is what chromem gets if it ever tries to embed on its own:
@@ -52,6 +55,12 @@ func indexText(p content.Passage) string {
 // directory, locked too long) the store is built in memory instead, with a
 // warning.
 func Open(ctx context.Context, essay *content.Essay, opts Options) (*Index, error) {
+	return openIndex(ctx, essay, opts, opts.Dir, true, "")
+}
+
+// openIndex opens (or builds) the store of one text in dir, taking the
+// directory's lock unless the caller (a Library) already holds its own.
+func openIndex(ctx context.Context, essay *content.Essay, opts Options, dir string, lock bool, id string) (*Index, error) {
 	if essay == nil || len(essay.Passages) == 0 {
 		return nil, errors.New("couldn't open the store: no essay passages")
 	}
@@ -73,6 +82,8 @@ func Open(ctx context.Context, essay *content.Essay, opts Options) (*Index, erro
 		lang:     strings.ToLower(essay.Meta.Language),
 		passages: essay.Passages,
 		log:      log,
+		id:       id,
+		title:    essay.Meta.Title,
 	}
 	want := manifest{
 		Format:      storeFormat,
@@ -83,8 +94,8 @@ func Open(ctx context.Context, essay *content.Essay, opts Options) (*Index, erro
 	}
 
 	reason := "in-memory store"
-	if opts.Dir != "" {
-		err := ix.openDir(ctx, opts, want, texts)
+	if dir != "" {
+		err := ix.openDir(ctx, opts, dir, lock, want, texts)
 		if err == nil {
 			return ix, nil
 		}
@@ -95,7 +106,7 @@ func Open(ctx context.Context, essay *content.Essay, opts Options) (*Index, erro
 		// A data directory that is read-only, full, a file, or locked
 		// for too long costs only the reuse of the store: it builds in
 		// memory in milliseconds.
-		log.Warn("couldn't use the data directory; keeping the passage store in memory for this run", "dir", opts.Dir, "err", err)
+		log.Warn("couldn't use the data directory; keeping the passage store in memory for this run", "dir", dir, "err", err)
 		reason = "in-memory store: " + err.Error()
 	}
 	db := chromem.NewDB()
@@ -110,18 +121,20 @@ func Open(ctx context.Context, essay *content.Essay, opts Options) (*Index, erro
 // directory's lock throughout, so that concurrent processes neither build
 // at once nor read a store another one is writing. A failure of the
 // directory itself is a *storageError.
-func (ix *Index) openDir(ctx context.Context, opts Options, want manifest, texts []string) (err error) {
+func (ix *Index) openDir(ctx context.Context, opts Options, dir string, lock bool, want manifest, texts []string) (err error) {
 	log := ix.log
-	if err := os.MkdirAll(opts.Dir, 0o700); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return &storageError{fmt.Errorf("couldn't create the data directory: %w", err)}
 	}
-	unlock, err := lockDir(ctx, opts.Dir, log)
-	if err != nil {
-		return err
+	if lock {
+		unlock, err := lockDir(ctx, dir, log)
+		if err != nil {
+			return err
+		}
+		defer unlock()
 	}
-	defer unlock()
 	reason := ""
-	m, err := readManifest(opts.Dir)
+	m, err := readManifest(dir)
 	if err != nil {
 		reason = "no usable manifest"
 		if !errors.Is(err, os.ErrNotExist) {
@@ -134,7 +147,7 @@ func (ix *Index) openDir(ctx context.Context, opts Options, want manifest, texts
 		reason = "rebuild requested"
 	}
 
-	storeDir := filepath.Join(opts.Dir, chromemDir)
+	storeDir := filepath.Join(dir, chromemDir)
 	db, err := chromem.NewPersistentDB(storeDir, false)
 	if err != nil {
 		// Garbage in our own store directory: it can only be rebuilt.
@@ -161,11 +174,11 @@ func (ix *Index) openDir(ctx context.Context, opts Options, want manifest, texts
 			return nil
 		}
 	}
-	log.Info("building passage store", "dir", storeDir, "reason", reason, "embedder", want.Embedder, "passages", len(texts))
-	if err := removeManifest(opts.Dir); err != nil {
+	log.Info("building passage store", "dir", storeDir, "text", ix.id, "reason", reason, "embedder", want.Embedder, "passages", len(texts))
+	if err := removeManifest(dir); err != nil {
 		return &storageError{err}
 	}
-	if err := ix.build(ctx, db, opts.Dir, want, texts); err != nil {
+	if err := ix.build(ctx, db, dir, want, texts); err != nil {
 		return err
 	}
 	ix.stats = Stats{Passages: len(texts), Built: true, Reason: reason}
@@ -207,9 +220,9 @@ func (ix *Index) build(ctx context.Context, db *chromem.DB, dir string, want man
 	if err != nil {
 		return &storageError{fmt.Errorf("couldn't create the collection: %w", err)}
 	}
-	vecs, err := ix.emb.Embed(ctx, texts)
+	vecs, err := ix.embedAll(ctx, want.Embedder, texts)
 	if err != nil {
-		return fmt.Errorf("couldn't embed the passages with %s: %w", want.Embedder, err)
+		return err
 	}
 	if len(vecs) != len(texts) {
 		return fmt.Errorf("couldn't embed the passages with %s: got %d vectors for %d passages", want.Embedder, len(vecs), len(texts))
@@ -247,6 +260,31 @@ func (ix *Index) build(ctx context.Context, db *chromem.DB, dir string, want man
 	return nil
 }
 
+// embedBatch is how many passages are embedded at once; a text longer
+// than that (a book) logs its progress after each batch, so that an
+// operator watching a slow remote embedder sees it advance.
+const embedBatch = 512
+
+// embedAll embeds the texts in batches.
+func (ix *Index) embedAll(ctx context.Context, name string, texts []string) ([][]float32, error) {
+	vecs := make([][]float32, 0, len(texts))
+	for start := 0; start < len(texts); start += embedBatch {
+		end := min(start+embedBatch, len(texts))
+		batch, err := ix.emb.Embed(ctx, texts[start:end])
+		if err != nil {
+			return nil, fmt.Errorf("couldn't embed the passages with %s: %w", name, err)
+		}
+		if len(batch) != end-start {
+			return nil, fmt.Errorf("couldn't embed the passages with %s: got %d vectors for %d passages", name, len(batch), end-start)
+		}
+		vecs = append(vecs, batch...)
+		if len(texts) > embedBatch {
+			ix.log.Info("embedding passages", "text", ix.id, "done", end, "of", len(texts))
+		}
+	}
+	return vecs, nil
+}
+
 // Stats reports what Open did.
 func (ix *Index) Stats() Stats { return ix.stats }
 
@@ -268,25 +306,13 @@ func (ix *Index) Search(ctx context.Context, query string, k int) ([]Hit, error)
 
 // rank scores every passage for the query, best first.
 func (ix *Index) rank(ctx context.Context, text string, q query) ([]Hit, error) {
-	n := ix.col.Count()
-	dense := make([]float64, len(ix.passages))
-	vecs, err := ix.emb.Embed(ctx, []string{text})
+	vec, err := embedQuery(ctx, ix.emb, text)
 	if err != nil {
-		return nil, fmt.Errorf("couldn't embed the query: %w", err)
+		return nil, err
 	}
-	if len(vecs) != 1 {
-		return nil, fmt.Errorf("couldn't embed the query: got %d vectors", len(vecs))
-	}
-	if !isZero(vecs[0]) {
-		res, err := ix.col.QueryEmbedding(ctx, vecs[0], n, nil, nil)
-		if err != nil {
-			return nil, fmt.Errorf("couldn't query the store: %w", err)
-		}
-		for _, r := range res {
-			if i, err := strconv.Atoi(r.Metadata["order"]); err == nil && i >= 0 && i < len(dense) {
-				dense[i] = float64(r.Similarity)
-			}
-		}
+	dense, err := ix.dense(ctx, vec)
+	if err != nil {
+		return nil, err
 	}
 	scores := fuse(dense, ix.lex.bm25(q))
 	hits := make([]Hit, len(ix.passages))
@@ -297,11 +323,43 @@ func (ix *Index) rank(ctx context.Context, text string, q query) ([]Hit, error) 
 	return hits, nil
 }
 
+// embedQuery embeds one query.
+func embedQuery(ctx context.Context, emb Embedder, text string) ([]float32, error) {
+	vecs, err := emb.Embed(ctx, []string{text})
+	if err != nil {
+		return nil, fmt.Errorf("couldn't embed the query: %w", err)
+	}
+	if len(vecs) != 1 {
+		return nil, fmt.Errorf("couldn't embed the query: got %d vectors", len(vecs))
+	}
+	return vecs[0], nil
+}
+
+// dense is every passage's similarity to the query vector, in passage
+// order (0 for a zero vector: a query with no words).
+func (ix *Index) dense(ctx context.Context, vec []float32) ([]float64, error) {
+	dense := make([]float64, len(ix.passages))
+	if isZero(vec) {
+		return dense, nil
+	}
+	res, err := ix.col.QueryEmbedding(ctx, vec, ix.col.Count(), nil, nil)
+	if err != nil {
+		return nil, fmt.Errorf("couldn't query the store: %w", err)
+	}
+	for _, r := range res {
+		if i, err := strconv.Atoi(r.Metadata["order"]); err == nil && i >= 0 && i < len(dense) {
+			dense[i] = float64(r.Similarity)
+		}
+	}
+	return dense, nil
+}
+
 // annotate reads a hit's passage against the query (or one more phrasing
 // of it): its sentences' scores, its evidence, and the relevance verdict. A
 // hit annotated for several phrasings keeps each sentence's best score and
 // is relevant if it is for any phrasing.
 func (ix *Index) annotate(h *Hit, q query) {
+	h.TextID, h.TextTitle = ix.id, ix.title
 	ev := ix.lex.evidence(q, h.Passage.Order)
 	d := &ix.lex.docs[h.Passage.Order]
 	if len(h.Sentences) != len(d.sentences) {

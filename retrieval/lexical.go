@@ -195,7 +195,12 @@ func (qt *queryTerm) match(t *Token) float64 {
 }
 
 // bm25 scores every passage for the query.
-func (lx *lexicon) bm25(q query) []float64 {
+func (lx *lexicon) bm25(q query) []float64 { return lx.bm25With(q, lx.idf) }
+
+// bm25With scores every passage with the given inverse document frequency:
+// a Library passes one computed over all its texts, so that a word rare in
+// the library weighs the same in every text, whatever the text's size.
+func (lx *lexicon) bm25With(q query, idfOf func(string) float64) []float64 {
 	scores := make([]float64, lx.n)
 	seen := map[string]bool{}
 	for _, qt := range q.terms {
@@ -208,7 +213,7 @@ func (lx *lexicon) bm25(q query) []float64 {
 			if i >= len(qt.Stems) {
 				boost = matchTranslated
 			}
-			idf := lx.idf(term)
+			idf := idfOf(term)
 			for d := range lx.docs {
 				f := lx.docs[d].tf[term]
 				if f == 0 {
