@@ -79,6 +79,10 @@ type Citation struct {
 	Section string       `json:"section"`
 	Kind    content.Kind `json:"kind"`
 	Text    string       `json:"text"`
+	// TextID and TextTitle name the text the passage is from when the
+	// library holds more than one (labels are unique only within a text).
+	TextID    string `json:"text_id,omitempty"`
+	TextTitle string `json:"text_title,omitempty"`
 }
 
 // Answer is the engine's reply to a Request.
@@ -104,6 +108,9 @@ type Answer struct {
 // Quote is a verbatim piece of the essay.
 type Quote struct {
 	Passage content.Passage
+	// TextID and TextTitle name the passage's text when the library holds
+	// more than one.
+	TextID, TextTitle string
 	// Text is the whole passage or a verbatim sentence of it.
 	Text  string
 	Score float64

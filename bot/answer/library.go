@@ -1,0 +1,239 @@
+package answer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/leviathan-bot/leviathan/bot"
+	"github.com/leviathan-bot/leviathan/content"
+	"github.com/leviathan-bot/leviathan/retrieval"
+)
+
+// routeK is how many passages of the whole library the router looks at to
+// choose a text: the best relevant one decides.
+const routeK = 5
+
+// LibraryConfig configures a Library: the texts and their store, and what
+// every text's Engine shares.
+type LibraryConfig struct {
+	// Texts in library order; the store must hold each of them.
+	Texts []*content.Text
+	Store *retrieval.Library
+	// LLM, Logger, TopK and NoTranslate are as in Config.
+	LLM         bot.LLM
+	Logger      *slog.Logger
+	TopK        int
+	NoTranslate bool
+}
+
+// Library answers about a library of texts: one Engine per text, and a
+// router that picks the text a question is about when the asker names
+// none. It is safe for concurrent use.
+type Library struct {
+	texts   []*content.Text
+	engines map[string]*Engine
+	store   *retrieval.Library
+	def     *content.Text
+	log     *slog.Logger
+}
+
+// NewLibrary builds an Engine for every text.
+func NewLibrary(cfg LibraryConfig) (*Library, error) {
+	if len(cfg.Texts) == 0 || cfg.Store == nil {
+		return nil, errors.New("bot: a library needs texts and their store")
+	}
+	l := &Library{texts: cfg.Texts, engines: map[string]*Engine{}, store: cfg.Store, log: cfg.Logger}
+	if l.log == nil {
+		l.log = slog.New(slog.DiscardHandler)
+	}
+	for _, t := range cfg.Texts {
+		ix, ok := cfg.Store.ForText(t.ID)
+		if !ok {
+			return nil, fmt.Errorf("bot: the store holds no text %q", t.ID)
+		}
+		e, err := New(Config{
+			Essay: &t.Essay, Retriever: ix, LLM: cfg.LLM, Logger: cfg.Logger,
+			TopK: cfg.TopK, NoTranslate: cfg.NoTranslate,
+		})
+		if err != nil {
+			return nil, err
+		}
+		l.engines[t.ID] = e
+	}
+	l.def = defaultText(cfg.Texts)
+	return l, nil
+}
+
+// defaultText is the text that answers when a question names none and
+// none has evidence for it, and that /summary summarizes without a text:
+// the only text, else the built-in essay, else the first.
+func defaultText(texts []*content.Text) *content.Text {
+	for _, t := range texts {
+		if t.ID == content.BuiltinID {
+			return t
+		}
+	}
+	return texts[0]
+}
+
+// Texts lists the library's texts in library order.
+func (l *Library) Texts() []*content.Text { return l.texts }
+
+// Default is the default text (see defaultText).
+func (l *Library) Default() *content.Text { return l.def }
+
+// Engine returns the engine of one text; "" is the default text's.
+func (l *Library) Engine(textID string) (*Engine, error) {
+	t, err := l.text(textID)
+	if err != nil {
+		return nil, err
+	}
+	return l.engines[t.ID], nil
+}
+
+// text resolves a text ID ("" is the default text); an unknown ID is an
+// InputError that lists the IDs there are.
+func (l *Library) text(id string) (*content.Text, error) {
+	id = strings.ToLower(strings.TrimSpace(id))
+	if id == "" {
+		return l.def, nil
+	}
+	for _, t := range l.texts {
+		if t.ID == id {
+			return t, nil
+		}
+	}
+	ids := make([]string, len(l.texts))
+	for i, t := range l.texts {
+		ids[i] = t.ID
+	}
+	return nil, &bot.InputError{Msg: fmt.Sprintf("There is no text %q. The texts are: %s.", id, strings.Join(ids, ", "))}
+}
+
+// multi reports whether answers must name their text.
+func (l *Library) multi() bool { return len(l.texts) > 1 }
+
+// Ask answers a question about the text textID, or, when textID is empty,
+// about the text whose passages have the best evidence for it (the
+// default text when none has any: it refuses, saying what it is about).
+func (l *Library) Ask(ctx context.Context, req bot.Request, textID string) (bot.Answer, error) {
+	t, err := l.text(textID)
+	if err != nil {
+		return bot.Answer{}, err
+	}
+	if textID == "" && l.multi() {
+		if t, err = l.route(ctx, req); err != nil {
+			return bot.Answer{}, err
+		}
+	}
+	a, err := l.engines[t.ID].Ask(ctx, req)
+	if err != nil {
+		return a, err
+	}
+	if l.multi() {
+		for i := range a.Citations {
+			a.Citations[i].TextID, a.Citations[i].TextTitle = t.ID, t.Title()
+		}
+	}
+	return a, nil
+}
+
+// route picks the text of the best relevant passage in the whole library.
+// A follow-up ("und was meint er damit?") often has no evidence of its
+// own; it is routed with the question before it.
+func (l *Library) route(ctx context.Context, req bot.Request) (*content.Text, error) {
+	q, _, err := CleanQuestion(req.Question)
+	if err != nil {
+		return nil, err
+	}
+	queries := []string{q}
+	if n := len(req.History); n > 0 {
+		queries = append(queries, req.History[n-1].Question+"\n"+q)
+	}
+	for _, query := range queries {
+		hits, err := l.store.Search(ctx, query, routeK)
+		if err != nil {
+			return nil, fmt.Errorf("couldn't search the library: %w", err)
+		}
+		for _, h := range hits {
+			if h.Relevant {
+				if t, err := l.text(h.TextID); err == nil {
+					l.log.Debug("question routed", "text", t.ID, "passage", h.Passage.Label)
+					return t, nil
+				}
+			}
+		}
+	}
+	return l.def, nil
+}
+
+// Search returns the k passages that best match the query, in the text
+// textID or, when it is empty, in the whole library.
+func (l *Library) Search(ctx context.Context, query string, k int, textID string) ([]retrieval.Hit, error) {
+	if textID != "" || !l.multi() {
+		e, err := l.Engine(textID)
+		if err != nil {
+			return nil, err
+		}
+		return e.Search(ctx, query, k)
+	}
+	q, _, err := CleanQuestion(query)
+	if err != nil {
+		return nil, err
+	}
+	hits, err := l.store.Search(ctx, q, k)
+	if err != nil {
+		return nil, fmt.Errorf("couldn't search the library: %w", err)
+	}
+	return hits, nil
+}
+
+// Quote returns up to n verbatim quotes on a topic from the text textID
+// or, when it is empty, from the text the topic routes to.
+func (l *Library) Quote(ctx context.Context, topic string, n int, textID string) ([]bot.Quote, error) {
+	t, err := l.text(textID)
+	if err != nil {
+		return nil, err
+	}
+	if textID == "" && l.multi() && !content.LooksLikeLabel(topic) {
+		if t, err = l.route(ctx, bot.Request{Question: topic}); err != nil {
+			var ie *bot.InputError
+			if errors.As(err, &ie) {
+				return l.engines[l.def.ID].Quote(ctx, topic, n)
+			}
+			return nil, err
+		}
+	}
+	qs, err := l.engines[t.ID].Quote(ctx, topic, n)
+	if err != nil {
+		return qs, err
+	}
+	if l.multi() {
+		for i := range qs {
+			qs[i].TextID, qs[i].TextTitle = t.ID, t.Title()
+		}
+	}
+	return qs, nil
+}
+
+// Summary summarizes a section of the text textID, or the whole text; ""
+// is the default text.
+func (l *Library) Summary(ctx context.Context, section string, onText func(string), textID string) (bot.Answer, error) {
+	t, err := l.text(textID)
+	if err != nil {
+		return bot.Answer{}, err
+	}
+	a, err := l.engines[t.ID].Summary(ctx, section, onText)
+	if err != nil {
+		return a, err
+	}
+	if l.multi() {
+		for i := range a.Citations {
+			a.Citations[i].TextID, a.Citations[i].TextTitle = t.ID, t.Title()
+		}
+	}
+	return a, nil
+}
