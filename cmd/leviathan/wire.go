@@ -114,27 +114,73 @@ func openDictionary(path, cacheDir string, log *slog.Logger) *retrieval.Dictiona
 	return d
 }
 
-// openEngine builds the store and the engine from the configuration.
+// library is what the commands open: the texts, their store and an engine
+// per text.
+type library struct {
+	texts   *content.Library
+	store   *retrieval.Library
+	answers *answer.Library
+}
+
+// loadTexts reads the library's texts (no store): the built-in essay
+// unless switched off, and every file of the texts folder. A file that
+// cannot be read is logged with its reason and left out; only a folder
+// that cannot be listed, or a library with no text at all, is an error.
+func loadTexts(cfg Config, log *slog.Logger) (*content.Library, error) {
+	lib, err := content.LoadLibrary(cfg.TextsDir, content.Options{NoBuiltin: !cfg.Builtin, MaxFileBytes: cfg.MaxTextBytes})
+	if err != nil {
+		return nil, fmt.Errorf("couldn't read the texts in %s: %w", cfg.TextsDir, err)
+	}
+	for _, s := range lib.Skipped {
+		log.Warn("skipped a file of the texts folder", "file", s.File, "reason", s.Reason)
+	}
+	if len(lib.Texts) == 0 {
+		return nil, fmt.Errorf("no texts: %q holds no readable text and the built-in essay is off (LEVIATHAN_BUILTIN=false)", cfg.TextsDir)
+	}
+	log.Debug("loaded the library", "texts", len(lib.Texts), "skipped", len(lib.Skipped))
+	return lib, nil
+}
+
+// openLibrary loads the texts, opens their store and builds the engines.
+func openLibrary(ctx context.Context, cfg Config, log *slog.Logger, rebuild bool, h hooks) (*library, error) {
+	texts, err := loadTexts(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	llm, emb, err := newBackend(cfg, log, h)
+	if err != nil {
+		return nil, err
+	}
+	if emb == nil {
+		emb = retrieval.NewOffline()
+	}
+	store, err := retrieval.OpenLibrary(ctx, texts.Texts, retrieval.Options{Dir: cfg.DataDir, Embedder: emb, Logger: log, Rebuild: rebuild, Dictionary: openDictionary(cfg.Dictionary, cfg.DataDir, log)})
+	if err != nil {
+		return nil, fmt.Errorf("couldn't open the passage store in %s: %w", cfg.DataDir, err)
+	}
+	answers, err := answer.NewLibrary(answer.LibraryConfig{Texts: texts.Texts, Store: store, LLM: llm, Logger: log, NoTranslate: !cfg.Translate})
+	if err != nil {
+		return nil, err
+	}
+	return &library{texts: texts, store: store, answers: answers}, nil
+}
+
+// openEngine builds the store and the default text's engine from the
+// configuration (see answer.Library.Default).
 func openEngine(ctx context.Context, cfg Config, log *slog.Logger, rebuild bool) (*answer.Engine, *retrieval.Index, error) {
 	return openEngineWith(ctx, cfg, log, rebuild, hooks{})
 }
 
 func openEngineWith(ctx context.Context, cfg Config, log *slog.Logger, rebuild bool, h hooks) (*answer.Engine, *retrieval.Index, error) {
-	essay := content.Load()
-	llm, emb, err := newBackend(cfg, log, h)
+	lib, err := openLibrary(ctx, cfg, log, rebuild, h)
 	if err != nil {
 		return nil, nil, err
 	}
-	if emb == nil {
-		emb = retrieval.NewOffline()
-	}
-	ix, err := retrieval.Open(ctx, essay, retrieval.Options{Dir: cfg.DataDir, Embedder: emb, Logger: log, Rebuild: rebuild, Dictionary: openDictionary(cfg.Dictionary, cfg.DataDir, log)})
-	if err != nil {
-		return nil, nil, fmt.Errorf("couldn't open the passage store in %s: %w", cfg.DataDir, err)
-	}
-	eng, err := answer.New(answer.Config{Essay: essay, Retriever: ix, LLM: llm, Logger: log, NoTranslate: !cfg.Translate})
+	def := lib.answers.Default()
+	eng, err := lib.answers.Engine(def.ID)
 	if err != nil {
 		return nil, nil, err
 	}
+	ix, _ := lib.store.ForText(def.ID)
 	return eng, ix, nil
 }
