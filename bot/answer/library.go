@@ -63,14 +63,14 @@ func NewLibrary(cfg LibraryConfig) (*Library, error) {
 		}
 		l.engines[t.ID] = e
 	}
-	l.def = defaultText(cfg.Texts)
+	l.def = DefaultText(cfg.Texts)
 	return l, nil
 }
 
-// defaultText is the text that answers when a question names none and
+// DefaultText is the text that answers when a question names none and
 // none has evidence for it, and that /summary summarizes without a text:
 // the only text, else the built-in essay, else the first.
-func defaultText(texts []*content.Text) *content.Text {
+func DefaultText(texts []*content.Text) *content.Text {
 	for _, t := range texts {
 		if t.ID == content.BuiltinID {
 			return t
@@ -82,7 +82,7 @@ func defaultText(texts []*content.Text) *content.Text {
 // Texts lists the library's texts in library order.
 func (l *Library) Texts() []*content.Text { return l.texts }
 
-// Default is the default text (see defaultText).
+// Default is the default text (see DefaultText).
 func (l *Library) Default() *content.Text { return l.def }
 
 // Engine returns the engine of one text; "" is the default text's.

@@ -16,6 +16,7 @@ import (
 	"github.com/leviathan-bot/leviathan/bot"
 	"github.com/leviathan-bot/leviathan/bot/answer"
 	"github.com/leviathan-bot/leviathan/content"
+	"github.com/leviathan-bot/leviathan/retrieval"
 )
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3";
@@ -28,7 +29,11 @@ const excerptRunes = 110
 // runAsk answers a question: the answer, then its sources.
 func (m *Main) runAsk(ctx context.Context, args []string) int {
 	var asJSON bool
-	extra := func(fs *flag.FlagSet) { fs.BoolVar(&asJSON, "json", false, "print the answer as JSON") }
+	var textID string
+	extra := func(fs *flag.FlagSet) {
+		fs.BoolVar(&asJSON, "json", false, "print the answer as JSON")
+		textFlag(fs, &textID, "answer about this text only; default: the text with the best evidence")
+	}
 	cfg, rest, log, code, ok := m.parse("ask", m.permute("ask", args, extra), extra)
 	if !ok {
 		return code
@@ -38,7 +43,11 @@ func (m *Main) runAsk(ctx context.Context, args []string) int {
 		fmt.Fprintln(m.Stderr, `leviathan ask: no question given; usage: leviathan ask "Was versteht der Autor unter Technofeudalismus?"`)
 		return exitUsage
 	}
-	eng, _, err := openEngine(ctx, cfg, log, false)
+	lib, err := openLibrary(ctx, cfg, log, false, hooks{})
+	if err != nil {
+		return m.fail("ask", err)
+	}
+	eng, err := lib.answers.Engine(textID)
 	if err != nil {
 		return m.fail("ask", err)
 	}
@@ -54,7 +63,7 @@ func (m *Main) runAsk(ctx context.Context, args []string) int {
 			}
 		}
 	}
-	a, err := eng.Ask(ctx, req)
+	a, err := lib.answers.Ask(ctx, req, textID)
 	if err != nil {
 		return m.fail("ask", err)
 	}
@@ -68,12 +77,20 @@ func (m *Main) runAsk(ctx context.Context, args []string) int {
 // runSummary summarizes the essay or one section.
 func (m *Main) runSummary(ctx context.Context, args []string) int {
 	var asJSON bool
-	extra := func(fs *flag.FlagSet) { fs.BoolVar(&asJSON, "json", false, "print the summary as JSON") }
+	var textID string
+	extra := func(fs *flag.FlagSet) {
+		fs.BoolVar(&asJSON, "json", false, "print the summary as JSON")
+		textFlag(fs, &textID, "summarize this text; default: the built-in essay, or the only text")
+	}
 	cfg, rest, log, code, ok := m.parse("summary", m.permute("summary", args, extra), extra)
 	if !ok {
 		return code
 	}
-	eng, _, err := openEngine(ctx, cfg, log, false)
+	lib, err := openLibrary(ctx, cfg, log, false, hooks{})
+	if err != nil {
+		return m.fail("summary", err)
+	}
+	eng, err := lib.answers.Engine(textID)
 	if err != nil {
 		return m.fail("summary", err)
 	}
@@ -87,7 +104,7 @@ func (m *Main) runSummary(ctx context.Context, args []string) int {
 			}
 		}
 	}
-	a, err := eng.Summary(ctx, strings.Join(rest, " "), onText)
+	a, err := lib.answers.Summary(ctx, strings.Join(rest, " "), onText, textID)
 	if err != nil {
 		return m.fail("summary", err)
 	}
@@ -114,7 +131,7 @@ func (m *Main) printAnswer(a bot.Answer, streamed string, german bool) {
 	if len(a.Citations) > 0 {
 		fmt.Fprintf(m.Stdout, "\n%s\n", pick(german, "Quellen:", "Sources:"))
 		for _, c := range a.Citations {
-			fmt.Fprintf(m.Stdout, "[%d] %s — %s\n    %s\n", c.N, c.Label, c.Section, excerpt(c.Text))
+			fmt.Fprintf(m.Stdout, "[%d] %s — %s\n    %s\n", c.N, textLabel(c.TextID, c.Label), c.Section, excerpt(c.Text))
 		}
 	}
 	if a.Notice != "" {
@@ -155,19 +172,39 @@ type passageJSON struct {
 	Kind    content.Kind `json:"kind"`
 	Text    string       `json:"text"`
 	Score   *float64     `json:"score,omitempty"`
+	// TextID and TextTitle name the passage's text (labels are unique
+	// only within a text).
+	TextID    string `json:"text_id,omitempty"`
+	TextTitle string `json:"text_title,omitempty"`
 }
 
 func toJSON(p content.Passage, text string, score *float64) passageJSON {
 	return passageJSON{ID: p.ID, Label: p.Label, Section: p.Section, Kind: p.Kind, Text: text, Score: score}
 }
 
+// textFlag declares --text.
+func textFlag(fs *flag.FlagSet, p *string, usage string) {
+	fs.StringVar(p, "text", "", "text ID ('leviathan texts' lists them): "+usage)
+}
+
+// textLabel is a passage's label, after its text's ID when there is one
+// ("gut ¶3"): labels are unique only within a text.
+func textLabel(textID, label string) string {
+	if textID == "" {
+		return label
+	}
+	return textID + " " + label
+}
+
 // runSearch lists the passages that best match a query.
 func (m *Main) runSearch(ctx context.Context, args []string) int {
 	var asJSON bool
 	var k int
+	var textID string
 	extra := func(fs *flag.FlagSet) {
 		fs.BoolVar(&asJSON, "json", false, "print the passages as JSON")
 		fs.IntVar(&k, "k", 5, "how many passages to list")
+		textFlag(fs, &textID, "search this text only; default: the whole library")
 	}
 	cfg, rest, log, code, ok := m.parse("search", m.permute("search", args, extra), extra)
 	if !ok {
@@ -182,11 +219,11 @@ func (m *Main) runSearch(ctx context.Context, args []string) int {
 		fmt.Fprintf(m.Stderr, "leviathan search: -k must be at least 1, not %d\n", k)
 		return exitUsage
 	}
-	eng, _, err := openEngine(ctx, cfg, log, false)
+	lib, err := openLibrary(ctx, cfg, log, false, hooks{})
 	if err != nil {
 		return m.fail("search", err)
 	}
-	hits, err := eng.Search(ctx, query, k)
+	hits, err := lib.answers.Search(ctx, query, k, textID)
 	if err != nil {
 		return m.fail("search", err)
 	}
@@ -196,7 +233,9 @@ func (m *Main) runSearch(ctx context.Context, args []string) int {
 			Passages []passageJSON `json:"passages"`
 		}{Query: query, Passages: []passageJSON{}}
 		for _, h := range hits {
-			out.Passages = append(out.Passages, toJSON(h.Passage, h.Passage.Text, &h.Score))
+			p := toJSON(h.Passage, h.Passage.Text, &h.Score)
+			p.TextID, p.TextTitle = h.TextID, h.TextTitle
+			out.Passages = append(out.Passages, p)
 		}
 		return m.printJSON("search", out)
 	}
@@ -205,7 +244,11 @@ func (m *Main) runSearch(ctx context.Context, args []string) int {
 		if !h.Relevant {
 			mark = "  (weak match)"
 		}
-		fmt.Fprintf(m.Stdout, "%d. %s — %s  [score %.3f]%s\n   %s\n", i+1, h.Passage.Label, h.Passage.Section, h.Score, mark, excerpt(h.Passage.Text))
+		label := h.Passage.Label
+		if len(lib.texts.Texts) > 1 {
+			label = textLabel(h.TextID, label)
+		}
+		fmt.Fprintf(m.Stdout, "%d. %s — %s  [score %.3f]%s\n   %s\n", i+1, label, h.Passage.Section, h.Score, mark, excerpt(h.Passage.Text))
 	}
 	return exitOK
 }
@@ -214,9 +257,11 @@ func (m *Main) runSearch(ctx context.Context, args []string) int {
 func (m *Main) runQuote(ctx context.Context, args []string) int {
 	var asJSON bool
 	var n int
+	var textID string
 	extra := func(fs *flag.FlagSet) {
 		fs.BoolVar(&asJSON, "json", false, "print the quotes as JSON")
 		fs.IntVar(&n, "n", bot.DefaultQuotes, "how many quotes at most")
+		textFlag(fs, &textID, "quote this text; default: the text the topic is about (a label: the built-in essay, or the only text)")
 	}
 	cfg, rest, log, code, ok := m.parse("quote", m.permute("quote", args, extra), extra)
 	if !ok {
@@ -227,11 +272,11 @@ func (m *Main) runQuote(ctx context.Context, args []string) int {
 		fmt.Fprintln(m.Stderr, `leviathan quote: no topic given; usage: leviathan quote "Technofeudalismus" or leviathan quote ¶7`)
 		return exitUsage
 	}
-	eng, _, err := openEngine(ctx, cfg, log, false)
+	lib, err := openLibrary(ctx, cfg, log, false, hooks{})
 	if err != nil {
 		return m.fail("quote", err)
 	}
-	quotes, err := eng.Quote(ctx, topic, n)
+	quotes, err := lib.answers.Quote(ctx, topic, n, textID)
 	if err != nil {
 		return m.fail("quote", err)
 	}
@@ -241,7 +286,9 @@ func (m *Main) runQuote(ctx context.Context, args []string) int {
 			Quotes []passageJSON `json:"quotes"`
 		}{Topic: topic, Quotes: []passageJSON{}}
 		for _, q := range quotes {
-			out.Quotes = append(out.Quotes, toJSON(q.Passage, q.Text, &q.Score))
+			p := toJSON(q.Passage, q.Text, &q.Score)
+			p.TextID, p.TextTitle = q.TextID, q.TextTitle
+			out.Quotes = append(out.Quotes, p)
 		}
 		return m.printJSON("quote", out)
 	}
@@ -253,37 +300,49 @@ func (m *Main) runQuote(ctx context.Context, args []string) int {
 		if i > 0 {
 			fmt.Fprintln(m.Stdout)
 		}
-		fmt.Fprintf(m.Stdout, "%s — %s\n%s\n", q.Passage.Label, q.Passage.Section, q.Text)
+		fmt.Fprintf(m.Stdout, "%s — %s\n%s\n", textLabel(q.TextID, q.Passage.Label), q.Passage.Section, q.Text)
 	}
 	return exitOK
 }
 
-// runPassages lists the passages by section. It needs no store: the
-// passages are compiled in.
+// runPassages lists a text's passages by section. It needs no store.
 func (m *Main) runPassages(ctx context.Context, args []string) int {
 	var asJSON bool
-	extra := func(fs *flag.FlagSet) { fs.BoolVar(&asJSON, "json", false, "print the passages as JSON") }
-	_, rest, _, code, ok := m.parse("passages", m.permute("passages", args, extra), extra)
+	var textID string
+	extra := func(fs *flag.FlagSet) {
+		fs.BoolVar(&asJSON, "json", false, "print the passages as JSON")
+		textFlag(fs, &textID, "list this text's passages; default: the built-in essay, or the only text")
+	}
+	cfg, rest, log, code, ok := m.parse("passages", m.permute("passages", args, extra), extra)
 	if !ok {
 		return code
 	}
 	if !m.noArgs("passages", rest) {
 		return exitUsage
 	}
-	essay := content.Load()
+	lib, err := loadTexts(cfg, log)
+	if err != nil {
+		return m.fail("passages", err)
+	}
+	text, err := chooseText(lib, textID)
+	if err != nil {
+		return m.fail("passages", err)
+	}
+	essay := &text.Essay
 	if asJSON {
 		out := struct {
+			TextID   string        `json:"text_id"`
 			Title    string        `json:"title"`
 			Author   string        `json:"author"`
 			Sections []string      `json:"sections"`
 			Passages []passageJSON `json:"passages"`
-		}{Title: essay.Meta.Title, Author: essay.Meta.Author, Sections: essay.Sections, Passages: []passageJSON{}}
+		}{TextID: text.ID, Title: text.Title(), Author: essay.Meta.Author, Sections: essay.Sections, Passages: []passageJSON{}}
 		for _, p := range essay.Passages {
 			out.Passages = append(out.Passages, toJSON(p, p.Text, nil))
 		}
 		return m.printJSON("passages", out)
 	}
-	fmt.Fprintf(m.Stdout, "%s — %s (%d passages)\n", essay.Meta.Title, essay.Meta.Author, len(essay.Passages))
+	fmt.Fprintf(m.Stdout, "%s — %s (%d passages)\n", text.Title(), essay.Meta.Author, len(essay.Passages))
 	section := ""
 	for _, p := range essay.Passages {
 		if p.Section != section {
@@ -310,12 +369,12 @@ func (m *Main) runIndex(ctx context.Context, args []string) int {
 		return exitUsage
 	}
 	start := time.Now()
-	_, ix, err := openEngine(ctx, cfg, log, rebuild)
+	lib, err := openLibrary(ctx, cfg, log, rebuild, hooks{})
 	if err != nil {
 		return m.fail("index", err)
 	}
 	took := time.Since(start)
-	st := ix.Stats()
+	st := libraryStats(lib.store)
 	if st.Memory {
 		// The store works for this run only; index exists to leave one on
 		// disk for the next.
@@ -341,6 +400,32 @@ func (m *Main) runIndex(ctx context.Context, args []string) int {
 	}
 	fmt.Fprintf(m.Stdout, "%s in %s%s: %d passages, %s\n", verb, cfg.DataDir, reason, st.Passages, took.Round(time.Millisecond))
 	return exitOK
+}
+
+// libraryStats sums what opening did over the library's texts: built if
+// any store was built (the reasons of those that were), in memory if any
+// store is.
+func libraryStats(store *retrieval.Library) retrieval.Stats {
+	var sum retrieval.Stats
+	var reasons []string
+	for _, id := range store.IDs() {
+		st, _ := store.Stats(id)
+		sum.Passages += st.Passages
+		sum.Memory = sum.Memory || st.Memory
+		if st.Built {
+			sum.Built = true
+			reasons = append(reasons, id+": "+st.Reason)
+		}
+	}
+	sum.Reason = strings.Join(reasons, "; ")
+	if !sum.Built {
+		sum.Reason = "store is current"
+	}
+	if len(store.IDs()) == 1 {
+		st, _ := store.Stats(store.IDs()[0])
+		sum.Reason = st.Reason
+	}
+	return sum
 }
 
 // runVersion prints the version.

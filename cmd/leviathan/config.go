@@ -355,6 +355,7 @@ var commandGroups = map[string][]string{
 	"eval":     {groupCore, groupLLM},
 	"index":    {groupCore, groupLLM},
 	"passages": {groupCore},
+	"texts":    {groupCore, groupLLM}, // the embedder decides whether a store is current
 	"version":  {groupCore},
 }
 
