@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/philippgille/chromem-go"
 
@@ -75,9 +76,12 @@ func openIndex(ctx context.Context, essay *content.Essay, opts Options, dir stri
 	for i, p := range essay.Passages {
 		texts[i] = indexText(p)
 	}
+	// The lexicon (every word analyzed) and reading the store take about
+	// as long each for a book; they are independent, so they overlap.
+	lexc := make(chan *lexicon, 1)
+	go func() { lexc <- newLexicon(essay.Passages) }()
 	ix := &Index{
 		emb:      opts.Embedder,
-		lex:      newLexicon(essay.Passages),
 		dict:     opts.Dictionary,
 		lang:     strings.ToLower(essay.Meta.Language),
 		passages: essay.Passages,
@@ -97,6 +101,7 @@ func openIndex(ctx context.Context, essay *content.Essay, opts Options, dir stri
 	if dir != "" {
 		err := ix.openDir(ctx, opts, dir, lock, want, texts)
 		if err == nil {
+			ix.lex = <-lexc
 			return ix, nil
 		}
 		var se *storageError
@@ -114,6 +119,7 @@ func openIndex(ctx context.Context, essay *content.Essay, opts Options, dir stri
 		return nil, err
 	}
 	ix.stats = Stats{Passages: len(texts), Built: true, Memory: true, Reason: reason}
+	ix.lex = <-lexc
 	return ix, nil
 }
 
@@ -260,14 +266,19 @@ func (ix *Index) build(ctx context.Context, db *chromem.DB, dir string, want man
 	return nil
 }
 
-// embedBatch is how many passages are embedded at once; a text longer
-// than that (a book) logs its progress after each batch, so that an
-// operator watching a slow remote embedder sees it advance.
-const embedBatch = 512
+// embedBatch is how many passages are embedded at once. A text longer
+// than that (a book) logs its progress at most every progressEvery, so
+// that an operator watching a slow remote embedder sees it advance, and
+// once when it is done.
+const (
+	embedBatch    = 512
+	progressEvery = 2 * time.Second
+)
 
 // embedAll embeds the texts in batches.
 func (ix *Index) embedAll(ctx context.Context, name string, texts []string) ([][]float32, error) {
 	vecs := make([][]float32, 0, len(texts))
+	last := time.Now()
 	for start := 0; start < len(texts); start += embedBatch {
 		end := min(start+embedBatch, len(texts))
 		batch, err := ix.emb.Embed(ctx, texts[start:end])
@@ -278,8 +289,9 @@ func (ix *Index) embedAll(ctx context.Context, name string, texts []string) ([][
 			return nil, fmt.Errorf("couldn't embed the passages with %s: got %d vectors for %d passages", name, len(batch), end-start)
 		}
 		vecs = append(vecs, batch...)
-		if len(texts) > embedBatch {
+		if len(texts) > embedBatch && (time.Since(last) >= progressEvery || end == len(texts)) {
 			ix.log.Info("embedding passages", "text", ix.id, "done", end, "of", len(texts))
+			last = time.Now()
 		}
 	}
 	return vecs, nil

@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -227,7 +228,11 @@ func (l *Library) Search(ctx context.Context, text string, k int) ([]Hit, error)
 		text, passage int
 		score         float64
 	}
-	all := make([]ref, 0, l.n)
+	// The k best, kept in order by insertion: k is a handful and the
+	// library thousands of passages, so sorting them all would cost more
+	// than the search.
+	k = clamp(k, l.n)
+	all := make([]ref, 0, k+1)
 	for t, s := range per {
 		for p := range s.dense {
 			score := 0.0
@@ -237,11 +242,16 @@ func (l *Library) Search(ctx context.Context, text string, k int) ([]Hit, error)
 			if lmax > 0 {
 				score += fuseLexical * s.lexic[p] / lmax
 			}
-			all = append(all, ref{text: t, passage: p, score: score})
+			if len(all) == k && (k == 0 || score <= all[k-1].score) {
+				continue
+			}
+			i := sort.Search(len(all), func(i int) bool { return all[i].score < score })
+			all = slices.Insert(all, i, ref{text: t, passage: p, score: score})
+			if len(all) > k {
+				all = all[:k]
+			}
 		}
 	}
-	sort.SliceStable(all, func(a, b int) bool { return all[a].score > all[b].score })
-	all = all[:clamp(k, len(all))]
 	hits := make([]Hit, len(all))
 	for i, r := range all {
 		s := per[r.text]
