@@ -237,3 +237,51 @@ func (l *Library) Summary(ctx context.Context, section string, onText func(strin
 	}
 	return a, nil
 }
+
+// Routed is the library seen as one engine, as the front ends take it:
+// questions and quotes go to the text with the best evidence, summaries to
+// the text that has the section named (the default text without one).
+type Routed struct{ l *Library }
+
+// Routed returns the library as one engine.
+func (l *Library) Routed() Routed { return Routed{l} }
+
+// Ask answers about the text the question routes to.
+func (r Routed) Ask(ctx context.Context, req bot.Request) (bot.Answer, error) {
+	return r.l.Ask(ctx, req, "")
+}
+
+// Summary summarizes a section of the text that has it, or the default
+// text.
+func (r Routed) Summary(ctx context.Context, section string, onText func(string)) (bot.Answer, error) {
+	return r.l.Summary(ctx, section, onText, r.l.sectionText(section))
+}
+
+// Quote quotes the text the topic routes to.
+func (r Routed) Quote(ctx context.Context, topic string, n int) ([]bot.Quote, error) {
+	return r.l.Quote(ctx, topic, n, "")
+}
+
+// Essay is the default text: what help texts and section lists describe.
+func (r Routed) Essay() *content.Essay { return &r.l.def.Essay }
+
+// HasLLM reports whether answers come from a language model.
+func (r Routed) HasLLM() bool { return r.l.engines[r.l.def.ID].HasLLM() }
+
+// sectionText is the ID of the text that has a section of that name: the
+// default text if it does, else the first that does; "" (the default
+// text) when none does or no section is named.
+func (l *Library) sectionText(section string) string {
+	if strings.TrimSpace(section) == "" {
+		return ""
+	}
+	if h, _ := l.def.Section(section); h != "" {
+		return ""
+	}
+	for _, t := range l.texts {
+		if h, _ := t.Section(section); h != "" {
+			return t.ID
+		}
+	}
+	return ""
+}

@@ -110,3 +110,24 @@ func TestLibraryOfOne(t *testing.T) {
 		}
 	}
 }
+
+func TestRouted(t *testing.T) {
+	l := newTestLibrary(t, "gut.md", "notiz.txt")
+	r := l.Routed()
+	ctx := context.Background()
+	if r.Essay() != &l.Default().Essay || r.HasLLM() {
+		t.Error("Routed is not the default text without a model")
+	}
+	a, err := r.Ask(ctx, bot.Request{Question: "Was steht unter dem ersten Kapitel?"})
+	if err != nil || len(a.Citations) == 0 || a.Citations[0].TextID != "gut" {
+		t.Errorf("ask: %+v, %v", a.Citations, err)
+	}
+	s, err := r.Summary(ctx, "Zweites Kapitel", nil)
+	if err != nil || len(s.Citations) == 0 || s.Citations[0].TextID != "gut" {
+		t.Errorf("summary of a section of gut: %+v, %v", s.Citations, err)
+	}
+	s, err = r.Summary(ctx, "", nil)
+	if err != nil || len(s.Citations) == 0 || s.Citations[0].TextID != content.BuiltinID {
+		t.Errorf("summary without a section: %+v, %v", s.Citations, err)
+	}
+}

@@ -267,7 +267,11 @@ func answerReply(cmd string, a bot.Answer) Reply {
 		r.Outcome = OutcomeNotCovered
 	}
 	for _, c := range a.Citations {
-		r.Sources = append(r.Sources, Source{N: c.N, Label: c.Label, Section: c.Section, Excerpt: Excerpt(c.Text, 90)})
+		label := c.Label
+		if c.TextID != "" { // labels are unique only within a text
+			label = c.TextID + " " + label
+		}
+		r.Sources = append(r.Sources, Source{N: c.N, Label: label, Section: c.Section, Excerpt: Excerpt(c.Text, 90)})
 	}
 	return r
 }

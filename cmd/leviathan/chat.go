@@ -20,11 +20,12 @@ func (m *Main) runChat(ctx context.Context, args []string) int {
 	if !m.noArgs("chat", rest) {
 		return exitUsage
 	}
-	eng, _, err := openEngine(ctx, cfg, log, false)
+	lib, err := openLibrary(ctx, cfg, log, false, hooks{})
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "leviathan chat: %v\n", err)
 		return exitError
 	}
+	eng := lib.answers.Routed()
 	inTTY, outTTY := isTerminal(m.Stdin), isTerminal(m.Stdout)
 	c := &console.Console{
 		Handler: command.NewHandler(eng, command.Options{MaxQuestion: cfg.MaxQuestion, Logger: log}),

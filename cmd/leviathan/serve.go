@@ -35,12 +35,13 @@ func (m *Main) runServe(ctx context.Context, args []string) int {
 	}
 	defer o.Stop()
 
-	eng, _, err := openEngineWith(ctx, cfg, log, false, hooks{llmRequestError: o.Metrics.LLMRequestError})
+	lib, err := openLibrary(ctx, cfg, log, false, hooks{llmRequestError: o.Metrics.LLMRequestError})
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "leviathan serve: %v\n", err)
 		return exitError
 	}
 	o.Ready.OK("index")
+	eng := lib.answers.Routed()
 
 	h := command.NewHandler(eng, command.Options{MaxQuestion: cfg.MaxQuestion, Logger: log})
 	b, err := discord.New(discordConfig(cfg, log, o.Metrics), h)

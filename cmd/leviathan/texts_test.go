@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -155,5 +156,24 @@ func TestTextFlag(t *testing.T) {
 	code, _, stderr = runWith(t, data, []string{"LEVIATHAN_BUILTIN=false"}, "ask", "Was ist das?")
 	if code != exitError || !strings.Contains(stderr, "no texts") {
 		t.Errorf("an empty library: exit %d, %q", code, stderr)
+	}
+}
+
+// TestChatRoutesAcrossTheLibrary: the console (like Discord) answers each
+// question from the text it is about and names the text in the sources.
+func TestChatRoutesAcrossTheLibrary(t *testing.T) {
+	var out, errOut strings.Builder
+	m := &Main{
+		Stdin:  strings.NewReader("Was steht unter dem ersten Kapitel?\nWas ist DOGE?\n/quit\n"),
+		Stdout: &out, Stderr: &errOut,
+		Environ: []string{"LEVIATHAN_DATA_DIR=" + t.TempDir(), "LEVIATHAN_LOG_LEVEL=warn", "LEVIATHAN_TEXTS=" + textsDir(t)},
+	}
+	if code := m.Run(context.Background(), []string{"chat"}); code != exitOK {
+		t.Fatalf("exit %d, stderr:\n%s", code, errOut.String())
+	}
+	for _, want := range []string{"] gut ¶1 · Erstes Kapitel", "] essay ¶4 · "} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
 	}
 }

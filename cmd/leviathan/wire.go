@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
 	"github.com/leviathan-bot/leviathan/bot/answer"
+	"github.com/leviathan-bot/leviathan/bot/command"
 	"github.com/leviathan-bot/leviathan/content"
 	"github.com/leviathan-bot/leviathan/retrieval"
 )
@@ -162,25 +164,12 @@ func openLibrary(ctx context.Context, cfg Config, log *slog.Logger, rebuild bool
 	if err != nil {
 		return nil, err
 	}
+	// Opening reads and checks every vector (chromem hands out copies) and
+	// parses every text: hundreds of MB of garbage for a book that the
+	// heap would otherwise keep as its high-water mark for the whole run.
+	debug.FreeOSMemory()
 	return &library{texts: texts, store: store, answers: answers}, nil
 }
 
-// openEngine builds the store and the default text's engine from the
-// configuration (see answer.Library.Default).
-func openEngine(ctx context.Context, cfg Config, log *slog.Logger, rebuild bool) (*answer.Engine, *retrieval.Index, error) {
-	return openEngineWith(ctx, cfg, log, rebuild, hooks{})
-}
-
-func openEngineWith(ctx context.Context, cfg Config, log *slog.Logger, rebuild bool, h hooks) (*answer.Engine, *retrieval.Index, error) {
-	lib, err := openLibrary(ctx, cfg, log, rebuild, h)
-	if err != nil {
-		return nil, nil, err
-	}
-	def := lib.answers.Default()
-	eng, err := lib.answers.Engine(def.ID)
-	if err != nil {
-		return nil, nil, err
-	}
-	ix, _ := lib.store.ForText(def.ID)
-	return eng, ix, nil
-}
+// The front ends take the library as one engine.
+var _ command.Engine = answer.Routed{}
