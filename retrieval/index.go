@@ -22,7 +22,7 @@ import (
 type Index struct {
 	stats Stats
 	emb   Embedder
-	col   *chromem.Collection
+	vecs  vectors
 	lex   *lexicon
 	dict  *Dictionary
 	// lang is the texts' language ("de", "en"; "" for unknown or mixed),
@@ -174,8 +174,7 @@ func (ix *Index) openDir(ctx context.Context, opts Options, dir string, lock boo
 			log.Warn("passage store is incomplete; rebuilding it", "dir", storeDir, "reason", why)
 			reason = why
 		} else {
-			ix.col = col
-			ix.stats = Stats{Passages: col.Count(), Reason: "store is current"}
+			ix.stats = Stats{Passages: len(ix.passages), Reason: "store is current"}
 			log.Debug("reusing passage store", "dir", storeDir, "embedder", m.Embedder)
 			return nil
 		}
@@ -193,7 +192,7 @@ func (ix *Index) openDir(ctx context.Context, opts Options, dir string, lock boo
 
 // check verifies that a collection a manifest vouches for really holds
 // every passage with a vector of the recorded length; it returns "" when it
-// does.
+// does, and then holds the vectors (see vectors).
 func (ix *Index) check(ctx context.Context, col *chromem.Collection, dims int) string {
 	if col == nil {
 		return "collection missing"
@@ -201,7 +200,8 @@ func (ix *Index) check(ctx context.Context, col *chromem.Collection, dims int) s
 	if col.Count() != len(ix.passages) {
 		return fmt.Sprintf("collection holds %d passages, want %d", col.Count(), len(ix.passages))
 	}
-	for _, p := range ix.passages {
+	vecs := make([][]float32, len(ix.passages))
+	for i, p := range ix.passages {
 		doc, err := col.GetByID(ctx, p.ID)
 		if err != nil {
 			return fmt.Sprintf("passage %s missing", p.ID)
@@ -212,7 +212,9 @@ func (ix *Index) check(ctx context.Context, col *chromem.Collection, dims int) s
 		if doc.Content != p.Text || doc.Metadata["label"] != p.Label {
 			return fmt.Sprintf("passage %s differs from the essay", p.ID)
 		}
+		vecs[i] = doc.Embedding
 	}
+	ix.vecs = newVectors(vecs)
 	return ""
 }
 
@@ -255,7 +257,7 @@ func (ix *Index) build(ctx context.Context, db *chromem.DB, dir string, want man
 	if err := col.AddDocuments(ctx, docs, 4); err != nil {
 		return &storageError{fmt.Errorf("couldn't store the passages: %w", err)}
 	}
-	ix.col = col
+	ix.vecs = newVectors(vecs)
 	if dir == "" {
 		return nil
 	}
@@ -349,21 +351,11 @@ func embedQuery(ctx context.Context, emb Embedder, text string) ([]float32, erro
 
 // dense is every passage's similarity to the query vector, in passage
 // order (0 for a zero vector: a query with no words).
-func (ix *Index) dense(ctx context.Context, vec []float32) ([]float64, error) {
-	dense := make([]float64, len(ix.passages))
+func (ix *Index) dense(_ context.Context, vec []float32) ([]float64, error) {
 	if isZero(vec) {
-		return dense, nil
+		return make([]float64, len(ix.passages)), nil
 	}
-	res, err := ix.col.QueryEmbedding(ctx, vec, ix.col.Count(), nil, nil)
-	if err != nil {
-		return nil, fmt.Errorf("couldn't query the store: %w", err)
-	}
-	for _, r := range res {
-		if i, err := strconv.Atoi(r.Metadata["order"]); err == nil && i >= 0 && i < len(dense) {
-			dense[i] = float64(r.Similarity)
-		}
-	}
-	return dense, nil
+	return ix.vecs.scores(vec), nil
 }
 
 // annotate reads a hit's passage against the query (or one more phrasing

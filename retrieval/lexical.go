@@ -30,9 +30,12 @@ const (
 // computed from the texts at every start; that takes milliseconds and
 // embeds nothing.
 type lexicon struct {
-	docs    []lexDoc
-	df      map[string]int
-	n       int
+	docs []lexDoc
+	df   map[string]int
+	// postings lists, for each term, the passages that contain it, so
+	// that BM25 visits those alone and not every passage of a book.
+	postings map[string][]int32
+	n        int
 	avgLen  float64
 	idfNone float64 // the idf of a term no passage contains
 	// avgSentence is the mean number of content words of a sentence.
@@ -67,7 +70,7 @@ var definingSentence = regexp.MustCompile(`(?i)\b(bezeichn\w*|versteh\w* \w+ unt
 var referringStart = regexp.MustCompile(`^(?i)(dies\w*|das|dabei|damit|dadurch|daher|deshalb|darin|davon|dazu|daraus|somit|so|er|sie|es|ihr\w*|sein\w*|mit (dem|der|den) (ersten|zweiten|dritten|letzteren?|anderen)|der|die|(der|die|das) (erste|zweite|dritte|letztere?)|solche\w*|jene\w*|this|that|these|those|it|its|he|his|she|her|they|their|such|thus|hence|the (first|second|third|former|latter))\b`)
 
 func newLexicon(passages []content.Passage) *lexicon {
-	lx := &lexicon{df: map[string]int{}, n: len(passages)}
+	lx := &lexicon{df: map[string]int{}, postings: map[string][]int32{}, n: len(passages)}
 	var total, sentences, sentenceWords float64
 	for _, p := range passages {
 		d := lexDoc{tf: map[string]float64{}, heading: Analyze(p.Section)}
@@ -94,6 +97,7 @@ func newLexicon(passages []content.Passage) *lexicon {
 		}
 		for term := range d.tf {
 			lx.df[term]++
+			lx.postings[term] = append(lx.postings[term], int32(len(lx.docs)))
 		}
 		total += d.length
 		lx.docs = append(lx.docs, d)
@@ -214,11 +218,8 @@ func (lx *lexicon) bm25With(q query, idfOf func(string) float64) []float64 {
 				boost = matchTranslated
 			}
 			idf := idfOf(term)
-			for d := range lx.docs {
+			for _, d := range lx.postings[term] {
 				f := lx.docs[d].tf[term]
-				if f == 0 {
-					continue
-				}
 				norm := bm25K1 * (1 - bm25B + bm25B*lx.docs[d].length/lx.avgLen)
 				scores[d] += boost * idf * f * (bm25K1 + 1) / (f + norm)
 			}
