@@ -36,8 +36,8 @@ type lexicon struct {
 	// that BM25 visits those alone and not every passage of a book.
 	postings map[string][]int32
 	n        int
-	avgLen  float64
-	idfNone float64 // the idf of a term no passage contains
+	avgLen   float64
+	idfNone  float64 // the idf of a term no passage contains
 	// avgSentence is the mean number of content words of a sentence.
 	avgSentence float64
 }
