@@ -200,7 +200,9 @@ func (ix *Index) check(ctx context.Context, col *chromem.Collection, dims int) s
 	if col.Count() != len(ix.passages) {
 		return fmt.Sprintf("collection holds %d passages, want %d", col.Count(), len(ix.passages))
 	}
-	vecs := make([][]float32, len(ix.passages))
+	// Each vector goes into the block as it is read: chromem hands out
+	// copies, and holding them all would double the memory of a book.
+	vecs := makeVectors(dims, len(ix.passages))
 	for i, p := range ix.passages {
 		doc, err := col.GetByID(ctx, p.ID)
 		if err != nil {
@@ -212,9 +214,9 @@ func (ix *Index) check(ctx context.Context, col *chromem.Collection, dims int) s
 		if doc.Content != p.Text || doc.Metadata["label"] != p.Label {
 			return fmt.Sprintf("passage %s differs from the essay", p.ID)
 		}
-		vecs[i] = doc.Embedding
+		vecs.set(i, doc.Embedding)
 	}
-	ix.vecs = newVectors(vecs)
+	ix.vecs = vecs
 	return ""
 }
 

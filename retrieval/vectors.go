@@ -22,14 +22,23 @@ func newVectors(vecs [][]float32) vectors {
 	if len(vecs) == 0 {
 		return vectors{}
 	}
-	vs := vectors{dims: len(vecs[0]), n: len(vecs)}
-	vs.data = make([]float32, vs.dims*vs.n)
+	vs := makeVectors(len(vecs[0]), len(vecs))
 	for i, v := range vecs {
-		for j, x := range normalized(v) {
-			vs.data[j*vs.n+i] = x
-		}
+		vs.set(i, v)
 	}
 	return vs
+}
+
+// makeVectors is a block for n vectors of dims dimensions, all zero.
+func makeVectors(dims, n int) vectors {
+	return vectors{dims: dims, n: n, data: make([]float32, dims*n)}
+}
+
+// set stores vector i, normalized.
+func (vs vectors) set(i int, v []float32) {
+	for j, x := range normalized(v) {
+		vs.data[j*vs.n+i] = x
+	}
 }
 
 // isNormalizedTolerance is chromem-go's: a vector whose length is this
