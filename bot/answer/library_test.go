@@ -77,6 +77,15 @@ func TestLibraryRoutes(t *testing.T) {
 		}
 	}
 
+	// A follow-up stays with its conversation's text; a new topic does not.
+	hist := []bot.Turn{{Question: "Was steht unter dem ersten Kapitel?", Answer: "Der erste Absatz ist kurz."}}
+	for q, want := range map[string]string{"Und was steht danach?": "gut", "Und was ist DOGE?": content.BuiltinID} {
+		id, err := l.Route(ctx, bot.Request{Question: q, History: hist})
+		if err != nil || id != want {
+			t.Errorf("follow-up %q routed to %q (%v), want %q", q, id, err, want)
+		}
+	}
+
 	_, err := l.Ask(ctx, bot.Request{Question: "Was ist das?"}, "nichts")
 	var ie *bot.InputError
 	if !errors.As(err, &ie) || !strings.Contains(ie.Msg, "essay, gut, notiz") {

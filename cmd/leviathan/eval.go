@@ -290,8 +290,17 @@ type routed struct {
 	textID string
 }
 
+// Search searches the text the question goes to, so that search and
+// answer figures are about the same passages.
 func (r routed) Search(ctx context.Context, query string, k int) ([]retrieval.Hit, error) {
-	return r.lib.Search(ctx, query, k, r.textID)
+	id := r.textID
+	if id == "" {
+		var err error
+		if id, err = r.lib.Route(ctx, bot.Request{Question: query}); err != nil {
+			return nil, err
+		}
+	}
+	return r.lib.Search(ctx, query, k, id)
 }
 
 func (r routed) Ask(ctx context.Context, req bot.Request) (bot.Answer, error) {
