@@ -28,7 +28,7 @@ func checkComplete(ix *Index, essay *content.Essay) error {
 	for i, p := range essay.Passages {
 		v := make([]float32, dims)
 		for j := range v {
-			v[j] = ix.vecs.data[j*ix.vecs.n+i]
+			v[j] = ix.vecs.get(i, j)
 		}
 		if isZero(v) {
 			return fmt.Errorf("passage %s has no vector", p.Label)
