@@ -213,3 +213,21 @@ func TestOpenLibraryRejects(t *testing.T) {
 		t.Error("an empty library was accepted")
 	}
 }
+
+// A data directory that cannot be used (here a file) costs only the reuse
+// of the stores: the library opens in memory.
+func TestLibraryUnusableDir(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "data")
+	if err := os.WriteFile(file, []byte("not a directory"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	l := openLibT(t, loadTexts(t, libraryDir(t)), Options{Dir: file, Embedder: NewOffline()})
+	for _, id := range l.IDs() {
+		if st, _ := l.Stats(id); !st.Memory {
+			t.Errorf("%s: %+v, want an in-memory store", id, st)
+		}
+	}
+	if hits, err := l.Search(context.Background(), "Kapitel", 1); err != nil || len(hits) != 1 {
+		t.Errorf("search: %v, %v", hits, err)
+	}
+}
