@@ -177,3 +177,25 @@ func TestChatRoutesAcrossTheLibrary(t *testing.T) {
 		}
 	}
 }
+
+// TestChatTextCommand: `/text ID` makes the console answer about that text
+// alone, `/text` about the whole library again, an unknown ID is named.
+func TestChatTextCommand(t *testing.T) {
+	var out, errOut strings.Builder
+	m := &Main{
+		Stdin:  strings.NewReader("/text notiz\nWas ist DOGE?\n/text nichts\n/text\nWas ist DOGE?\n/quit\n"),
+		Stdout: &out, Stderr: &errOut,
+		Environ: []string{"LEVIATHAN_DATA_DIR=" + t.TempDir(), "LEVIATHAN_LOG_LEVEL=warn", "LEVIATHAN_TEXTS=" + textsDir(t)},
+	}
+	if code := m.Run(context.Background(), []string{"chat"}); code != exitOK {
+		t.Fatalf("exit %d, stderr:\n%s", code, errOut.String())
+	}
+	o := out.String()
+	i := strings.Index(o, "(Alle Texte")
+	if !strings.Contains(o, "(Text: notiz") || !strings.Contains(o, `There is no text "nichts"`) || i < 0 {
+		t.Fatalf("output:\n%s", o)
+	}
+	if strings.Contains(o[:i], "Government Efficiency") || !strings.Contains(o[i:], "essay ¶4") {
+		t.Errorf("DOGE was answered from the essay while notiz was chosen, or not after /text:\n%s", o)
+	}
+}
