@@ -41,7 +41,7 @@ func (m *Main) runChat(ctx context.Context, args []string) int {
 			t, _ := lib.texts.Text(id)
 			return command.NewHandler(one, opts), fmt.Sprintf("(Text: %s – %s. /text: alle Texte / all texts.)", t.ID, t.Title()), nil
 		},
-		In:      m.Stdin, Out: m.Stdout, Log: log, Prompt: "> ", Echo: !inTTY,
+		In: m.Stdin, Out: m.Stdout, Log: log, Prompt: "> ", Echo: !inTTY,
 		// Line editing draws on the terminal, so it needs both ends there;
 		// styles need only the output (NO_COLOR: https://no-color.org).
 		Edit:  inTTY && outTTY,
