@@ -86,6 +86,10 @@ type Citation struct {
 	// and in order: what a source list shows instead of the passage's
 	// first words.
 	Evidence []string `json:"evidence,omitempty"`
+	// TextID and TextTitle name the text the passage is from when the
+	// library holds more than one (labels are unique only within a text).
+	TextID    string `json:"text_id,omitempty"`
+	TextTitle string `json:"text_title,omitempty"`
 }
 
 // Hit is one passage a search found.
@@ -99,6 +103,8 @@ type Hit struct {
 	// Evidence holds the passage's sentences that best match the query,
 	// verbatim and in order.
 	Evidence []string
+	// TextID and TextTitle name the text the passage is from.
+	TextID, TextTitle string
 }
 
 // Answer is the engine's reply to a Request.
@@ -127,6 +133,9 @@ type Answer struct {
 // Quote is a verbatim piece of the essay.
 type Quote struct {
 	Passage content.Passage
+	// TextID and TextTitle name the passage's text when the library holds
+	// more than one.
+	TextID, TextTitle string
 	// Text is the whole passage or a verbatim sentence of it.
 	Text  string
 	Score float64

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/philippgille/chromem-go"
 
@@ -21,7 +22,7 @@ import (
 type Index struct {
 	stats Stats
 	emb   Embedder
-	col   *chromem.Collection
+	vecs  vectors
 	lex   *lexicon
 	dict  *Dictionary
 	// lang is the texts' language ("de", "en"; "" for unknown or mixed),
@@ -29,6 +30,9 @@ type Index struct {
 	lang     string
 	passages []content.Passage
 	log      *slog.Logger
+	// id and title name the text in hits (see Hit.TextID); a Library
+	// sets id, Open leaves it empty.
+	id, title string
 }
 
 // errChromemEmbed is what chromem gets if it ever tries to embed on its own:
@@ -52,6 +56,12 @@ func indexText(p content.Passage) string {
 // directory, locked too long) the store is built in memory instead, with a
 // warning.
 func Open(ctx context.Context, essay *content.Essay, opts Options) (*Index, error) {
+	return openIndex(ctx, essay, opts, opts.Dir, true, "")
+}
+
+// openIndex opens (or builds) the store of one text in dir, taking the
+// directory's lock unless the caller (a Library) already holds its own.
+func openIndex(ctx context.Context, essay *content.Essay, opts Options, dir string, lock bool, id string) (*Index, error) {
 	if essay == nil || len(essay.Passages) == 0 {
 		return nil, errors.New("couldn't open the store: no essay passages")
 	}
@@ -66,13 +76,18 @@ func Open(ctx context.Context, essay *content.Essay, opts Options) (*Index, erro
 	for i, p := range essay.Passages {
 		texts[i] = indexText(p)
 	}
+	// The lexicon (every word analyzed) and reading the store take about
+	// as long each for a book; they are independent, so they overlap.
+	lexc := make(chan *lexicon, 1)
+	go func() { lexc <- newLexicon(essay.Passages) }()
 	ix := &Index{
 		emb:      opts.Embedder,
-		lex:      newLexicon(essay.Passages),
 		dict:     opts.Dictionary,
 		lang:     strings.ToLower(essay.Meta.Language),
 		passages: essay.Passages,
 		log:      log,
+		id:       id,
+		title:    essay.Meta.Title,
 	}
 	want := manifest{
 		Format:      storeFormat,
@@ -83,9 +98,10 @@ func Open(ctx context.Context, essay *content.Essay, opts Options) (*Index, erro
 	}
 
 	reason := "in-memory store"
-	if opts.Dir != "" {
-		err := ix.openDir(ctx, opts, want, texts)
+	if dir != "" {
+		err := ix.openDir(ctx, opts, dir, lock, want, texts)
 		if err == nil {
+			ix.lex = <-lexc
 			return ix, nil
 		}
 		var se *storageError
@@ -95,7 +111,7 @@ func Open(ctx context.Context, essay *content.Essay, opts Options) (*Index, erro
 		// A data directory that is read-only, full, a file, or locked
 		// for too long costs only the reuse of the store: it builds in
 		// memory in milliseconds.
-		log.Warn("couldn't use the data directory; keeping the passage store in memory for this run", "dir", opts.Dir, "err", err)
+		log.Warn("couldn't use the data directory; keeping the passage store in memory for this run", "dir", dir, "err", err)
 		reason = "in-memory store: " + err.Error()
 	}
 	db := chromem.NewDB()
@@ -103,6 +119,7 @@ func Open(ctx context.Context, essay *content.Essay, opts Options) (*Index, erro
 		return nil, err
 	}
 	ix.stats = Stats{Passages: len(texts), Built: true, Memory: true, Reason: reason}
+	ix.lex = <-lexc
 	return ix, nil
 }
 
@@ -110,18 +127,20 @@ func Open(ctx context.Context, essay *content.Essay, opts Options) (*Index, erro
 // directory's lock throughout, so that concurrent processes neither build
 // at once nor read a store another one is writing. A failure of the
 // directory itself is a *storageError.
-func (ix *Index) openDir(ctx context.Context, opts Options, want manifest, texts []string) (err error) {
+func (ix *Index) openDir(ctx context.Context, opts Options, dir string, lock bool, want manifest, texts []string) (err error) {
 	log := ix.log
-	if err := os.MkdirAll(opts.Dir, 0o700); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return &storageError{fmt.Errorf("couldn't create the data directory: %w", err)}
 	}
-	unlock, err := lockDir(ctx, opts.Dir, log)
-	if err != nil {
-		return err
+	if lock {
+		unlock, err := lockDir(ctx, dir, log)
+		if err != nil {
+			return err
+		}
+		defer unlock()
 	}
-	defer unlock()
 	reason := ""
-	m, err := readManifest(opts.Dir)
+	m, err := readManifest(dir)
 	if err != nil {
 		reason = "no usable manifest"
 		if !errors.Is(err, os.ErrNotExist) {
@@ -134,7 +153,7 @@ func (ix *Index) openDir(ctx context.Context, opts Options, want manifest, texts
 		reason = "rebuild requested"
 	}
 
-	storeDir := filepath.Join(opts.Dir, chromemDir)
+	storeDir := filepath.Join(dir, chromemDir)
 	db, err := chromem.NewPersistentDB(storeDir, false)
 	if err != nil {
 		// Garbage in our own store directory: it can only be rebuilt.
@@ -155,17 +174,16 @@ func (ix *Index) openDir(ctx context.Context, opts Options, want manifest, texts
 			log.Warn("passage store is incomplete; rebuilding it", "dir", storeDir, "reason", why)
 			reason = why
 		} else {
-			ix.col = col
-			ix.stats = Stats{Passages: col.Count(), Reason: "store is current"}
+			ix.stats = Stats{Passages: len(ix.passages), Reason: "store is current"}
 			log.Debug("reusing passage store", "dir", storeDir, "embedder", m.Embedder)
 			return nil
 		}
 	}
-	log.Info("building passage store", "dir", storeDir, "reason", reason, "embedder", want.Embedder, "passages", len(texts))
-	if err := removeManifest(opts.Dir); err != nil {
+	log.Info("building passage store", "dir", storeDir, "text", ix.id, "reason", reason, "embedder", want.Embedder, "passages", len(texts))
+	if err := removeManifest(dir); err != nil {
 		return &storageError{err}
 	}
-	if err := ix.build(ctx, db, opts.Dir, want, texts); err != nil {
+	if err := ix.build(ctx, db, dir, want, texts); err != nil {
 		return err
 	}
 	ix.stats = Stats{Passages: len(texts), Built: true, Reason: reason}
@@ -174,7 +192,7 @@ func (ix *Index) openDir(ctx context.Context, opts Options, want manifest, texts
 
 // check verifies that a collection a manifest vouches for really holds
 // every passage with a vector of the recorded length; it returns "" when it
-// does.
+// does, and then holds the vectors (see vectors).
 func (ix *Index) check(ctx context.Context, col *chromem.Collection, dims int) string {
 	if col == nil {
 		return "collection missing"
@@ -182,7 +200,10 @@ func (ix *Index) check(ctx context.Context, col *chromem.Collection, dims int) s
 	if col.Count() != len(ix.passages) {
 		return fmt.Sprintf("collection holds %d passages, want %d", col.Count(), len(ix.passages))
 	}
-	for _, p := range ix.passages {
+	// Each vector goes into the block as it is read: chromem hands out
+	// copies, and holding them all would double the memory of a book.
+	vecs := makeVectors(dims, len(ix.passages))
+	for i, p := range ix.passages {
 		doc, err := col.GetByID(ctx, p.ID)
 		if err != nil {
 			return fmt.Sprintf("passage %s missing", p.ID)
@@ -193,7 +214,9 @@ func (ix *Index) check(ctx context.Context, col *chromem.Collection, dims int) s
 		if doc.Content != p.Text || doc.Metadata["label"] != p.Label {
 			return fmt.Sprintf("passage %s differs from the essay", p.ID)
 		}
+		vecs.set(i, doc.Embedding)
 	}
+	ix.vecs = vecs
 	return ""
 }
 
@@ -207,9 +230,9 @@ func (ix *Index) build(ctx context.Context, db *chromem.DB, dir string, want man
 	if err != nil {
 		return &storageError{fmt.Errorf("couldn't create the collection: %w", err)}
 	}
-	vecs, err := ix.emb.Embed(ctx, texts)
+	vecs, err := ix.embedAll(ctx, want.Embedder, texts)
 	if err != nil {
-		return fmt.Errorf("couldn't embed the passages with %s: %w", want.Embedder, err)
+		return err
 	}
 	if len(vecs) != len(texts) {
 		return fmt.Errorf("couldn't embed the passages with %s: got %d vectors for %d passages", want.Embedder, len(vecs), len(texts))
@@ -236,7 +259,7 @@ func (ix *Index) build(ctx context.Context, db *chromem.DB, dir string, want man
 	if err := col.AddDocuments(ctx, docs, 4); err != nil {
 		return &storageError{fmt.Errorf("couldn't store the passages: %w", err)}
 	}
-	ix.col = col
+	ix.vecs = newVectors(vecs)
 	if dir == "" {
 		return nil
 	}
@@ -245,6 +268,37 @@ func (ix *Index) build(ctx context.Context, db *chromem.DB, dir string, want man
 		return &storageError{err}
 	}
 	return nil
+}
+
+// embedBatch is how many passages are embedded at once. A text longer
+// than that (a book) logs its progress at most every progressEvery, so
+// that an operator watching a slow remote embedder sees it advance, and
+// once when it is done.
+const (
+	embedBatch    = 512
+	progressEvery = 2 * time.Second
+)
+
+// embedAll embeds the texts in batches.
+func (ix *Index) embedAll(ctx context.Context, name string, texts []string) ([][]float32, error) {
+	vecs := make([][]float32, 0, len(texts))
+	last := time.Now()
+	for start := 0; start < len(texts); start += embedBatch {
+		end := min(start+embedBatch, len(texts))
+		batch, err := ix.emb.Embed(ctx, texts[start:end])
+		if err != nil {
+			return nil, fmt.Errorf("couldn't embed the passages with %s: %w", name, err)
+		}
+		if len(batch) != end-start {
+			return nil, fmt.Errorf("couldn't embed the passages with %s: got %d vectors for %d passages", name, len(batch), end-start)
+		}
+		vecs = append(vecs, batch...)
+		if len(texts) > embedBatch && (time.Since(last) >= progressEvery || end == len(texts)) {
+			ix.log.Info("embedding passages", "text", ix.id, "done", end, "of", len(texts))
+			last = time.Now()
+		}
+	}
+	return vecs, nil
 }
 
 // Stats reports what Open did.
@@ -268,25 +322,13 @@ func (ix *Index) Search(ctx context.Context, query string, k int) ([]Hit, error)
 
 // rank scores every passage for the query, best first.
 func (ix *Index) rank(ctx context.Context, text string, q query) ([]Hit, error) {
-	n := ix.col.Count()
-	dense := make([]float64, len(ix.passages))
-	vecs, err := ix.emb.Embed(ctx, []string{ix.denseQuery(text, q)})
+	vec, err := embedQuery(ctx, ix.emb, ix.denseQuery(text, q))
 	if err != nil {
-		return nil, fmt.Errorf("couldn't embed the query: %w", err)
+		return nil, err
 	}
-	if len(vecs) != 1 {
-		return nil, fmt.Errorf("couldn't embed the query: got %d vectors", len(vecs))
-	}
-	if !isZero(vecs[0]) {
-		res, err := ix.col.QueryEmbedding(ctx, vecs[0], n, nil, nil)
-		if err != nil {
-			return nil, fmt.Errorf("couldn't query the store: %w", err)
-		}
-		for _, r := range res {
-			if i, err := strconv.Atoi(r.Metadata["order"]); err == nil && i >= 0 && i < len(dense) {
-				dense[i] = float64(r.Similarity)
-			}
-		}
+	dense, err := ix.dense(ctx, vec)
+	if err != nil {
+		return nil, err
 	}
 	scores := fuse(dense, ix.lex.bm25(q))
 	hits := make([]Hit, len(ix.passages))
@@ -316,11 +358,33 @@ func (ix *Index) denseQuery(text string, q query) string {
 	return b.String()
 }
 
+// embedQuery embeds one query.
+func embedQuery(ctx context.Context, emb Embedder, text string) ([]float32, error) {
+	vecs, err := emb.Embed(ctx, []string{text})
+	if err != nil {
+		return nil, fmt.Errorf("couldn't embed the query: %w", err)
+	}
+	if len(vecs) != 1 {
+		return nil, fmt.Errorf("couldn't embed the query: got %d vectors", len(vecs))
+	}
+	return vecs[0], nil
+}
+
+// dense is every passage's similarity to the query vector, in passage
+// order (0 for a zero vector: a query with no words).
+func (ix *Index) dense(_ context.Context, vec []float32) ([]float64, error) {
+	if isZero(vec) {
+		return make([]float64, len(ix.passages)), nil
+	}
+	return ix.vecs.scores(vec), nil
+}
+
 // annotate reads a hit's passage against the query (or one more phrasing
 // of it): its sentences' scores, its evidence, and the relevance verdict. A
 // hit annotated for several phrasings keeps each sentence's best score and
 // is relevant if it is for any phrasing.
 func (ix *Index) annotate(h *Hit, q query) {
+	h.TextID, h.TextTitle = ix.id, ix.title
 	ev := ix.lex.evidence(q, h.Passage.Order)
 	d := &ix.lex.docs[h.Passage.Order]
 	if len(h.Sentences) != len(d.sentences) {

@@ -54,11 +54,14 @@ func translatedWeight(i int) float64 {
 // computed from the texts at every start; that takes milliseconds and
 // embeds nothing.
 type lexicon struct {
-	docs    []lexDoc
-	df      map[string]int
-	n       int
-	avgLen  float64
-	idfNone float64 // the idf of a term no passage contains
+	docs []lexDoc
+	df   map[string]int
+	// postings lists, for each term, the passages that contain it, so
+	// that BM25 visits those alone and not every passage of a book.
+	postings map[string][]int32
+	n        int
+	avgLen   float64
+	idfNone  float64 // the idf of a term no passage contains
 	// avgSentence is the mean number of content words of a sentence.
 	avgSentence float64
 }
@@ -91,7 +94,7 @@ var definingSentence = regexp.MustCompile(`(?i)\b(bezeichn\w*|versteh\w* \w+ unt
 var referringStart = regexp.MustCompile(`^(?i)(dies\w*|das|dabei|damit|dadurch|daher|deshalb|darin|davon|dazu|daraus|somit|so|er|sie|es|ihr\w*|sein\w*|mit (dem|der|den) (ersten|zweiten|dritten|letzteren?|anderen)|der|die|(der|die|das) (erste|zweite|dritte|letztere?)|solche\w*|jene\w*|this|that|these|those|it|its|he|his|she|her|they|their|such|thus|hence|the (first|second|third|former|latter))\b`)
 
 func newLexicon(passages []content.Passage) *lexicon {
-	lx := &lexicon{df: map[string]int{}, n: len(passages)}
+	lx := &lexicon{df: map[string]int{}, postings: map[string][]int32{}, n: len(passages)}
 	var total, sentences, sentenceWords float64
 	for _, p := range passages {
 		d := lexDoc{tf: map[string]float64{}, heading: Analyze(p.Section)}
@@ -118,6 +121,7 @@ func newLexicon(passages []content.Passage) *lexicon {
 		}
 		for term := range d.tf {
 			lx.df[term]++
+			lx.postings[term] = append(lx.postings[term], int32(len(lx.docs)))
 		}
 		total += d.length
 		lx.docs = append(lx.docs, d)
@@ -238,7 +242,12 @@ func (qt *queryTerm) match(t *Token) float64 {
 }
 
 // bm25 scores every passage for the query.
-func (lx *lexicon) bm25(q query) []float64 {
+func (lx *lexicon) bm25(q query) []float64 { return lx.bm25With(q, lx.idf) }
+
+// bm25With scores every passage with the given inverse document frequency:
+// a Library passes one computed over all its texts, so that a word rare in
+// the library weighs the same in every text, whatever the text's size.
+func (lx *lexicon) bm25With(q query, idfOf func(string) float64) []float64 {
 	scores := make([]float64, lx.n)
 	seen := map[string]bool{}
 	for _, qt := range q.terms {
@@ -251,12 +260,9 @@ func (lx *lexicon) bm25(q query) []float64 {
 			if i >= len(qt.Stems) {
 				boost = translatedWeight(i - len(qt.Stems))
 			}
-			idf := lx.idf(term)
-			for d := range lx.docs {
+			idf := idfOf(term)
+			for _, d := range lx.postings[term] {
 				f := lx.docs[d].tf[term]
-				if f == 0 {
-					continue
-				}
 				norm := bm25K1 * (1 - bm25B + bm25B*lx.docs[d].length/lx.avgLen)
 				scores[d] += boost * idf * f * (bm25K1 + 1) / (f + norm)
 			}

@@ -21,11 +21,18 @@ import (
 // checkComplete fails unless ix holds every passage of the essay: a store
 // read while another Open was writing it would hold fewer.
 func checkComplete(ix *Index, essay *content.Essay) error {
-	if n := ix.col.Count(); n != len(essay.Passages) {
-		return fmt.Errorf("store holds %d passages, want %d", n, len(essay.Passages))
+	dims := NewOffline().Dimensions()
+	if ix.vecs.dims != dims || ix.vecs.n != len(essay.Passages) || len(ix.vecs.data) != dims*ix.vecs.n {
+		return fmt.Errorf("store holds %d vectors of %d dimensions, want %d of %d", ix.vecs.n, ix.vecs.dims, len(essay.Passages), dims)
 	}
-	if why := ix.check(context.Background(), ix.col, NewOffline().Dimensions()); why != "" {
-		return fmt.Errorf("store is not complete: %s", why)
+	for i, p := range essay.Passages {
+		v := make([]float32, dims)
+		for j := range v {
+			v[j] = ix.vecs.get(i, j)
+		}
+		if isZero(v) {
+			return fmt.Errorf("passage %s has no vector", p.Label)
+		}
 	}
 	return nil
 }

@@ -31,6 +31,10 @@ type Embedder interface {
 // Hit is one retrieved passage.
 type Hit struct {
 	Passage content.Passage
+	// TextID and TextTitle name the text the passage is from: passage IDs
+	// are unique only within a text. TextID is empty for an Index opened
+	// with Open (one text, no library).
+	TextID, TextTitle string
 	// Score ranks hits; higher is better. Its scale depends on the embedder.
 	Score float64
 	// Relevant reports whether the hit carries real evidence for the query,

@@ -90,11 +90,16 @@ func (e *Engine) Search(ctx context.Context, query string, k int) ([]bot.Hit, er
 	if err != nil {
 		return nil, fmt.Errorf("couldn't search the essay: %w", err)
 	}
+	return toBotHits(hits), nil
+}
+
+// toBotHits gives retrieval's hits the shape the front ends know.
+func toBotHits(hits []retrieval.Hit) []bot.Hit {
 	out := make([]bot.Hit, len(hits))
 	for i, h := range hits {
-		out[i] = bot.Hit{Passage: h.Passage, Score: h.Score, Relevant: h.Relevant, Evidence: h.Evidence}
+		out[i] = bot.Hit{Passage: h.Passage, Score: h.Score, Relevant: h.Relevant, Evidence: h.Evidence, TextID: h.TextID, TextTitle: h.TextTitle}
 	}
-	return out, nil
+	return out
 }
 
 // Ask answers a question. Bad input (empty, nothing but control characters)

@@ -273,7 +273,11 @@ func answerReply(cmd string, a bot.Answer) Reply {
 		if len(c.Evidence) > 0 {
 			shown = strings.Join(c.Evidence, " … ")
 		}
-		r.Sources = append(r.Sources, Source{N: c.N, Label: c.Label, Section: c.Section, Excerpt: Excerpt(shown, 90)})
+		label := c.Label
+		if c.TextID != "" { // labels are unique only within a text
+			label = c.TextID + " " + label
+		}
+		r.Sources = append(r.Sources, Source{N: c.N, Label: label, Section: c.Section, Excerpt: Excerpt(shown, 90)})
 	}
 	return r
 }

@@ -38,7 +38,7 @@ func WriteAnswer(w io.Writer, a bot.Answer, streamed string, german bool) {
 	if len(a.Citations) > 0 {
 		fmt.Fprintf(w, "\n%s\n", pick(german, "Quellen:", "Sources:"))
 		for _, c := range a.Citations {
-			fmt.Fprintf(w, "[%d] %s — %s\n    %s\n", c.N, c.Label, c.Section, Excerpt(shown(c.Evidence, c.Text)))
+			fmt.Fprintf(w, "[%d] %s — %s\n    %s\n", c.N, textLabel(c.TextID, c.Label), c.Section, Excerpt(shown(c.Evidence, c.Text)))
 		}
 	}
 	if a.Notice != "" {
@@ -60,7 +60,7 @@ func WriteHits(w io.Writer, hits []bot.Hit) {
 		if !h.Relevant {
 			mark = "  (weak match)"
 		}
-		fmt.Fprintf(w, "%d. %s — %s  [score %.3f]%s\n   %s\n", i+1, h.Passage.Label, h.Passage.Section, h.Score, mark, Excerpt(shown(h.Evidence, h.Passage.Text)))
+		fmt.Fprintf(w, "%d. %s — %s  [score %.3f]%s\n   %s\n", i+1, textLabel(h.TextID, h.Passage.Label), h.Passage.Section, h.Score, mark, Excerpt(shown(h.Evidence, h.Passage.Text)))
 	}
 }
 
@@ -68,14 +68,14 @@ func WriteHits(w io.Writer, hits []bot.Hit) {
 // matched.
 func WriteQuotes(w io.Writer, topic string, quotes []bot.Quote) {
 	if len(quotes) == 0 {
-		fmt.Fprintf(w, "Nothing in the essay matches %q. 'leviathan passages' lists what there is.\n", clip(topic, echoRunes))
+		fmt.Fprintf(w, "Nothing in the text matches %q. 'leviathan passages' lists what there is.\n", clip(topic, echoRunes))
 		return
 	}
 	for i, q := range quotes {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		fmt.Fprintf(w, "%s — %s\n%s\n", q.Passage.Label, q.Passage.Section, q.Text)
+		fmt.Fprintf(w, "%s — %s\n%s\n", textLabel(q.TextID, q.Passage.Label), q.Passage.Section, q.Text)
 	}
 }
 
@@ -98,6 +98,16 @@ func pick(german bool, de, en string) string {
 		return de
 	}
 	return en
+}
+
+// textLabel names a passage by its text and label when the library has
+// several texts (labels repeat across texts), by its label otherwise (the
+// caller leaves textID empty then).
+func textLabel(textID, label string) string {
+	if textID == "" {
+		return label
+	}
+	return textID + " " + label
 }
 
 // shown is what a source line quotes: the sentences that matched, else the

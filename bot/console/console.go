@@ -46,12 +46,16 @@ type Console struct {
 	// Color shows Discord's bold, italic and code as terminal styles (see
 	// Terminal). Set it only when Out is a terminal.
 	Color bool
+	// Text, if set, serves `/text ID`: it returns the handler that answers
+	// about that text alone ("" for the whole library again) and the
+	// line to show, or an error whose message the user reads.
+	Text func(id string) (*command.Handler, string, error)
 }
 
 // ConsoleHelp follows the help in the console: the commands Discord does
 // not have.
-const ConsoleHelp = "**Konsole:** `/new` beginnt ein neues Gespräch, `/quit` (oder Strg-D) beendet. " +
-	"(Console: `/new` starts a new conversation, `/quit` or Ctrl-D ends it.)"
+const ConsoleHelp = "**Konsole:** `/new` beginnt ein neues Gespräch, `/text ID` fragt nur diesen Text (`/text` wieder alle), `/quit` (oder Strg-D) beendet. " +
+	"(Console: `/new` starts a new conversation, `/text ID` asks that text alone (`/text` all again), `/quit` or Ctrl-D ends it.)"
 
 // Run reads commands until /quit, end of input or ctx is done. Only an
 // error reading input or writing output ends it with an error; failures of
@@ -135,6 +139,16 @@ func (c *Console) Run(ctx context.Context) error {
 		if strings.TrimSpace(line) == "" {
 			continue
 		}
+		if arg, ok := textCommand(line); ok && c.Text != nil {
+			h, msg, err := c.Text(arg)
+			if err != nil {
+				msg = err.Error()
+			} else {
+				c.Handler, history = h, nil
+			}
+			fmt.Fprintln(w, msg)
+			continue
+		}
 		cmd := command.Parse(line)
 		switch cmd.Name {
 		case command.Quit:
@@ -166,6 +180,18 @@ func (c *Console) Run(ctx context.Context) error {
 			return w.err
 		}
 	}
+}
+
+// textCommand reports whether line is `/text [ID]`, and the ID.
+func textCommand(line string) (string, bool) {
+	f := strings.Fields(line)
+	if len(f) == 0 || f[0] != "/text" || len(f) > 2 {
+		return "", false
+	}
+	if len(f) == 1 {
+		return "", true
+	}
+	return f[1], true
 }
 
 // Print writes r as Discord would show it: each message of the split, a

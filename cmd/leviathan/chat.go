@@ -20,15 +20,28 @@ func (m *Main) runChat(ctx context.Context, args []string) int {
 	if !m.noArgs("chat", rest) {
 		return exitUsage
 	}
-	eng, _, err := openEngine(ctx, cfg, log, false)
+	lib, err := openLibrary(ctx, cfg, log, false, hooks{})
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "leviathan chat: %v\n", err)
 		return exitError
 	}
+	eng := lib.answers.Routed()
 	inTTY, outTTY := isTerminal(m.Stdin), isTerminal(m.Stdout)
+	opts := command.Options{MaxQuestion: cfg.MaxQuestion, Logger: log}
 	c := &console.Console{
-		Handler: command.NewHandler(eng, command.Options{MaxQuestion: cfg.MaxQuestion, Logger: log}),
-		In:      m.Stdin, Out: m.Stdout, Log: log, Prompt: "> ", Echo: !inTTY,
+		Handler: command.NewHandler(eng, opts),
+		Text: func(id string) (*command.Handler, string, error) {
+			if id == "" {
+				return command.NewHandler(eng, opts), "(Alle Texte. / All texts.)", nil
+			}
+			one, err := lib.answers.Engine(id)
+			if err != nil {
+				return nil, "", err
+			}
+			t, _ := lib.texts.Text(id)
+			return command.NewHandler(one, opts), fmt.Sprintf("(Text: %s – %s. /text: alle Texte / all texts.)", t.ID, t.Title()), nil
+		},
+		In: m.Stdin, Out: m.Stdout, Log: log, Prompt: "> ", Echo: !inTTY,
 		// Line editing draws on the terminal, so it needs both ends there;
 		// styles need only the output (NO_COLOR: https://no-color.org).
 		Edit:  inTTY && outTTY,

@@ -17,6 +17,7 @@ import (
 	"github.com/leviathan-bot/leviathan/bot/answer"
 	"github.com/leviathan-bot/leviathan/bot/console"
 	"github.com/leviathan-bot/leviathan/content"
+	"github.com/leviathan-bot/leviathan/retrieval"
 )
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3";
@@ -26,7 +27,11 @@ var version = ""
 // runAsk answers a question: the answer, then its sources.
 func (m *Main) runAsk(ctx context.Context, args []string) int {
 	var asJSON bool
-	extra := func(fs *flag.FlagSet) { fs.BoolVar(&asJSON, "json", false, "print the answer as JSON") }
+	var textID string
+	extra := func(fs *flag.FlagSet) {
+		fs.BoolVar(&asJSON, "json", false, "print the answer as JSON")
+		textFlag(fs, &textID, "answer about this text only; default: the text with the best evidence")
+	}
 	cfg, rest, log, code, ok := m.parse("ask", m.permute("ask", args, extra), extra)
 	if !ok {
 		return code
@@ -36,7 +41,11 @@ func (m *Main) runAsk(ctx context.Context, args []string) int {
 		fmt.Fprintln(m.Stderr, `leviathan ask: no question given; usage: leviathan ask "Was versteht der Autor unter Technofeudalismus?"`)
 		return exitUsage
 	}
-	eng, _, err := openEngine(ctx, cfg, log, false)
+	lib, err := openLibrary(ctx, cfg, log, false, hooks{})
+	if err != nil {
+		return m.fail("ask", err)
+	}
+	eng, err := lib.answers.Engine(textID)
 	if err != nil {
 		return m.fail("ask", err)
 	}
@@ -52,7 +61,7 @@ func (m *Main) runAsk(ctx context.Context, args []string) int {
 			}
 		}
 	}
-	a, err := eng.Ask(ctx, req)
+	a, err := lib.answers.Ask(ctx, req, textID)
 	if err != nil {
 		return m.fail("ask", err)
 	}
@@ -66,12 +75,20 @@ func (m *Main) runAsk(ctx context.Context, args []string) int {
 // runSummary summarizes the essay or one section.
 func (m *Main) runSummary(ctx context.Context, args []string) int {
 	var asJSON bool
-	extra := func(fs *flag.FlagSet) { fs.BoolVar(&asJSON, "json", false, "print the summary as JSON") }
+	var textID string
+	extra := func(fs *flag.FlagSet) {
+		fs.BoolVar(&asJSON, "json", false, "print the summary as JSON")
+		textFlag(fs, &textID, "summarize this text; default: the built-in essay, or the only text")
+	}
 	cfg, rest, log, code, ok := m.parse("summary", m.permute("summary", args, extra), extra)
 	if !ok {
 		return code
 	}
-	eng, _, err := openEngine(ctx, cfg, log, false)
+	lib, err := openLibrary(ctx, cfg, log, false, hooks{})
+	if err != nil {
+		return m.fail("summary", err)
+	}
+	eng, err := lib.answers.Engine(textID)
 	if err != nil {
 		return m.fail("summary", err)
 	}
@@ -85,7 +102,7 @@ func (m *Main) runSummary(ctx context.Context, args []string) int {
 			}
 		}
 	}
-	a, err := eng.Summary(ctx, strings.Join(rest, " "), onText)
+	a, err := lib.answers.Summary(ctx, strings.Join(rest, " "), onText, textID)
 	if err != nil {
 		return m.fail("summary", err)
 	}
@@ -106,19 +123,39 @@ type passageJSON struct {
 	Score   *float64     `json:"score,omitempty"`
 	// Evidence, for search: the passage's sentences that match, verbatim.
 	Evidence []string `json:"evidence,omitempty"`
+	// TextID and TextTitle name the passage's text (labels are unique
+	// only within a text).
+	TextID    string `json:"text_id,omitempty"`
+	TextTitle string `json:"text_title,omitempty"`
 }
 
 func toJSON(p content.Passage, text string, score *float64) passageJSON {
 	return passageJSON{ID: p.ID, Label: p.Label, Section: p.Section, Kind: p.Kind, Text: text, Score: score}
 }
 
+// textFlag declares --text.
+func textFlag(fs *flag.FlagSet, p *string, usage string) {
+	fs.StringVar(p, "text", "", "text ID ('leviathan texts' lists them): "+usage)
+}
+
+// textLabel is a passage's label, after its text's ID when there is one
+// ("gut ¶3"): labels are unique only within a text.
+func textLabel(textID, label string) string {
+	if textID == "" {
+		return label
+	}
+	return textID + " " + label
+}
+
 // runSearch lists the passages that best match a query.
 func (m *Main) runSearch(ctx context.Context, args []string) int {
 	var asJSON bool
 	var k int
+	var textID string
 	extra := func(fs *flag.FlagSet) {
 		fs.BoolVar(&asJSON, "json", false, "print the passages as JSON")
 		fs.IntVar(&k, "k", 5, "how many passages to list")
+		textFlag(fs, &textID, "search this text only; default: the whole library")
 	}
 	cfg, rest, log, code, ok := m.parse("search", m.permute("search", args, extra), extra)
 	if !ok {
@@ -133,11 +170,11 @@ func (m *Main) runSearch(ctx context.Context, args []string) int {
 		fmt.Fprintf(m.Stderr, "leviathan search: -k must be at least 1, not %d\n", k)
 		return exitUsage
 	}
-	eng, _, err := openEngine(ctx, cfg, log, false)
+	lib, err := openLibrary(ctx, cfg, log, false, hooks{})
 	if err != nil {
 		return m.fail("search", err)
 	}
-	hits, err := eng.Search(ctx, query, k)
+	hits, err := lib.answers.Search(ctx, query, k, textID)
 	if err != nil {
 		return m.fail("search", err)
 	}
@@ -148,6 +185,7 @@ func (m *Main) runSearch(ctx context.Context, args []string) int {
 		}{Query: query, Passages: []passageJSON{}}
 		for _, h := range hits {
 			pj := toJSON(h.Passage, h.Passage.Text, &h.Score)
+			pj.TextID, pj.TextTitle = h.TextID, h.TextTitle
 			pj.Evidence = h.Evidence
 			if pj.Evidence == nil {
 				pj.Evidence = []string{}
@@ -155,6 +193,11 @@ func (m *Main) runSearch(ctx context.Context, args []string) int {
 			out.Passages = append(out.Passages, pj)
 		}
 		return m.printJSON("search", out)
+	}
+	if len(lib.texts.Texts) <= 1 {
+		for i := range hits {
+			hits[i].TextID = ""
+		}
 	}
 	console.WriteHits(m.Stdout, hits)
 	return exitOK
@@ -164,9 +207,11 @@ func (m *Main) runSearch(ctx context.Context, args []string) int {
 func (m *Main) runQuote(ctx context.Context, args []string) int {
 	var asJSON bool
 	var n int
+	var textID string
 	extra := func(fs *flag.FlagSet) {
 		fs.BoolVar(&asJSON, "json", false, "print the quotes as JSON")
 		fs.IntVar(&n, "n", bot.DefaultQuotes, "how many quotes at most")
+		textFlag(fs, &textID, "quote this text; default: the text the topic is about (a label: the built-in essay, or the only text)")
 	}
 	cfg, rest, log, code, ok := m.parse("quote", m.permute("quote", args, extra), extra)
 	if !ok {
@@ -177,11 +222,11 @@ func (m *Main) runQuote(ctx context.Context, args []string) int {
 		fmt.Fprintln(m.Stderr, `leviathan quote: no topic given; usage: leviathan quote "Technofeudalismus" or leviathan quote ¶7`)
 		return exitUsage
 	}
-	eng, _, err := openEngine(ctx, cfg, log, false)
+	lib, err := openLibrary(ctx, cfg, log, false, hooks{})
 	if err != nil {
 		return m.fail("quote", err)
 	}
-	quotes, err := eng.Quote(ctx, topic, n)
+	quotes, err := lib.answers.Quote(ctx, topic, n, textID)
 	if err != nil {
 		return m.fail("quote", err)
 	}
@@ -191,7 +236,9 @@ func (m *Main) runQuote(ctx context.Context, args []string) int {
 			Quotes []passageJSON `json:"quotes"`
 		}{Topic: topic, Quotes: []passageJSON{}}
 		for _, q := range quotes {
-			out.Quotes = append(out.Quotes, toJSON(q.Passage, q.Text, &q.Score))
+			p := toJSON(q.Passage, q.Text, &q.Score)
+			p.TextID, p.TextTitle = q.TextID, q.TextTitle
+			out.Quotes = append(out.Quotes, p)
 		}
 		return m.printJSON("quote", out)
 	}
@@ -199,26 +246,38 @@ func (m *Main) runQuote(ctx context.Context, args []string) int {
 	return exitOK
 }
 
-// runPassages lists the passages by section. It needs no store: the
-// passages are compiled in.
+// runPassages lists a text's passages by section. It needs no store.
 func (m *Main) runPassages(ctx context.Context, args []string) int {
 	var asJSON bool
-	extra := func(fs *flag.FlagSet) { fs.BoolVar(&asJSON, "json", false, "print the passages as JSON") }
-	_, rest, _, code, ok := m.parse("passages", m.permute("passages", args, extra), extra)
+	var textID string
+	extra := func(fs *flag.FlagSet) {
+		fs.BoolVar(&asJSON, "json", false, "print the passages as JSON")
+		textFlag(fs, &textID, "list this text's passages; default: the built-in essay, or the only text")
+	}
+	cfg, rest, log, code, ok := m.parse("passages", m.permute("passages", args, extra), extra)
 	if !ok {
 		return code
 	}
 	if !m.noArgs("passages", rest) {
 		return exitUsage
 	}
-	essay := content.Load()
+	lib, err := loadTexts(cfg, log)
+	if err != nil {
+		return m.fail("passages", err)
+	}
+	text, err := chooseText(lib, textID)
+	if err != nil {
+		return m.fail("passages", err)
+	}
+	essay := &text.Essay
 	if asJSON {
 		out := struct {
+			TextID   string        `json:"text_id"`
 			Title    string        `json:"title"`
 			Author   string        `json:"author"`
 			Sections []string      `json:"sections"`
 			Passages []passageJSON `json:"passages"`
-		}{Title: essay.Meta.Title, Author: essay.Meta.Author, Sections: essay.Sections, Passages: []passageJSON{}}
+		}{TextID: text.ID, Title: text.Title(), Author: essay.Meta.Author, Sections: essay.Sections, Passages: []passageJSON{}}
 		for _, p := range essay.Passages {
 			out.Passages = append(out.Passages, toJSON(p, p.Text, nil))
 		}
@@ -243,12 +302,12 @@ func (m *Main) runIndex(ctx context.Context, args []string) int {
 		return exitUsage
 	}
 	start := time.Now()
-	_, ix, err := openEngine(ctx, cfg, log, rebuild)
+	lib, err := openLibrary(ctx, cfg, log, rebuild, hooks{})
 	if err != nil {
 		return m.fail("index", err)
 	}
 	took := time.Since(start)
-	st := ix.Stats()
+	st := libraryStats(lib.store)
 	if st.Memory {
 		// The store works for this run only; index exists to leave one on
 		// disk for the next.
@@ -274,6 +333,32 @@ func (m *Main) runIndex(ctx context.Context, args []string) int {
 	}
 	fmt.Fprintf(m.Stdout, "%s in %s%s: %d passages, %s\n", verb, cfg.DataDir, reason, st.Passages, took.Round(time.Millisecond))
 	return exitOK
+}
+
+// libraryStats sums what opening did over the library's texts: built if
+// any store was built (the reasons of those that were), in memory if any
+// store is.
+func libraryStats(store *retrieval.Library) retrieval.Stats {
+	var sum retrieval.Stats
+	var reasons []string
+	for _, id := range store.IDs() {
+		st, _ := store.Stats(id)
+		sum.Passages += st.Passages
+		sum.Memory = sum.Memory || st.Memory
+		if st.Built {
+			sum.Built = true
+			reasons = append(reasons, id+": "+st.Reason)
+		}
+	}
+	sum.Reason = strings.Join(reasons, "; ")
+	if !sum.Built {
+		sum.Reason = "store is current"
+	}
+	if len(store.IDs()) == 1 {
+		st, _ := store.Stats(store.IDs()[0])
+		sum.Reason = st.Reason
+	}
+	return sum
 }
 
 // runVersion prints the version.

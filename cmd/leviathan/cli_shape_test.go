@@ -61,7 +61,7 @@ func TestJSONShapes(t *testing.T) {
 	if got, want := keysOf(t, json.RawMessage(stdout)), []string{"passages", "query"}; !slices.Equal(got, want) {
 		t.Errorf("search keys %q, want %q", got, want)
 	}
-	if got, want := keysOf(t, search.Passages[0]), []string{"evidence", "id", "kind", "label", "score", "section", "text"}; !slices.Equal(got, want) {
+	if got, want := keysOf(t, search.Passages[0]), []string{"evidence", "id", "kind", "label", "score", "section", "text", "text_id", "text_title"}; !slices.Equal(got, want) {
 		t.Errorf("search passage keys %q, want %q", got, want)
 	}
 }

@@ -181,7 +181,7 @@ func TestFlagsBeforeTheCommand(t *testing.T) {
 	if a := decodeAsk(t, stdout); a.Mode != "extractive" || len(a.Citations) == 0 {
 		t.Errorf("answer %+v", a)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "manifest.json")); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, "texts", "essay", "manifest.json")); err != nil {
 		t.Errorf("the store is not in --data-dir: %v", err)
 	}
 }

@@ -27,6 +27,7 @@ func subcommandList() []subcommand {
 		{"summary", "[flags] [SECTION]", "summarize the essay or one section", (*Main).runSummary},
 		{"eval", "[flags] FILE", "measure search and answers on a question file (JSON lines with gold phrases)", (*Main).runEval},
 		{"passages", "[flags]", "list passage labels and sections", (*Main).runPassages},
+		{"texts", "[flags]", "list the library: its texts, whether each store is current, skipped files", (*Main).runTexts},
 		{"index", "[flags]", "build the vector store (rebuild with --rebuild)", (*Main).runIndex},
 		{"chat", "[flags]", "local console: ask like on Discord, without a token", (*Main).runChat},
 		{"serve", "[flags]", "run the Discord bot (needs DISCORD_TOKEN)", (*Main).runServe},

@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/leviathan-bot/leviathan/bot"
+	"github.com/leviathan-bot/leviathan/content"
 	"github.com/leviathan-bot/leviathan/retrieval"
 )
 
@@ -26,6 +27,12 @@ import (
 // table and the deployment manifests are checked against.
 type Config struct {
 	DataDir string
+	// TextsDir is the folder of texts the operator brings ("" for none).
+	TextsDir string
+	// Builtin keeps the built-in essay in the library.
+	Builtin bool
+	// MaxTextBytes skips larger files of the texts folder.
+	MaxTextBytes int64
 	// Dictionary is the path of the German-English dictionary, or "off".
 	Dictionary string
 	LogLevel   slog.Level
@@ -94,6 +101,17 @@ func defaultDataDir() string {
 var settings = []setting{
 	{"LEVIATHAN_DATA_DIR", "data-dir", "", "directory for the vector store (default: the user cache directory + /leviathan)", false,
 		func(c *Config, v string) error { c.DataDir = v; return nil }},
+	{"LEVIATHAN_TEXTS", "texts", "", "folder of texts: every supported file in it (.md, .txt, .html, .epub) is a text whose ID is its file name without extension; empty: the built-in essay alone", false,
+		func(c *Config, v string) error { c.TextsDir = v; return nil }},
+	{"LEVIATHAN_BUILTIN", "builtin", "true", "keep the built-in essay in the library", false,
+		func(c *Config, v string) (err error) { c.Builtin, err = strconv.ParseBool(v); return }},
+	{"LEVIATHAN_MAX_TEXT_BYTES", "max-text-bytes", strconv.Itoa(content.DefaultMaxFileBytes), "largest file of the texts folder read, in bytes (larger ones are skipped with a log line)", false,
+		func(c *Config, v string) (err error) {
+			if c.MaxTextBytes, err = strconv.ParseInt(v, 10, 64); err != nil || c.MaxTextBytes < 1 {
+				return errors.New("must be a positive number of bytes")
+			}
+			return nil
+		}},
 	{"LEVIATHAN_DICTIONARY", "dictionary", retrieval.DefaultDictionaryPath, "German-English dictionary in Ding's format (Debian's trans-de-en) for English questions about German texts and back; a missing file only logs; \"off\" turns it off", false,
 		func(c *Config, v string) error { c.Dictionary = v; return nonEmpty(v) }},
 	{"LEVIATHAN_LOG_LEVEL", "log-level", "info", "log level: debug, info, warn, error", false,
@@ -352,6 +370,7 @@ var commandGroups = map[string][]string{
 	"eval":     {groupCore, groupLLM},
 	"index":    {groupCore, groupLLM},
 	"passages": {groupCore},
+	"texts":    {groupCore, groupLLM}, // the embedder decides whether a store is current
 	"version":  {groupCore},
 }
 

@@ -156,12 +156,14 @@ func containsGold(text string, gold []string) bool {
 
 // evalPassage is a retrieved passage in eval --json.
 type evalPassage struct {
-	ID       string   `json:"id"`
-	Label    string   `json:"label"`
-	Section  string   `json:"section"`
-	Text     string   `json:"text"`
-	Score    float64  `json:"score"`
-	Evidence []string `json:"evidence"`
+	TextID    string   `json:"text_id,omitempty"`
+	TextTitle string   `json:"text_title,omitempty"`
+	ID        string   `json:"id"`
+	Label     string   `json:"label"`
+	Section   string   `json:"section"`
+	Text      string   `json:"text"`
+	Score     float64  `json:"score"`
+	Evidence  []string `json:"evidence"`
 }
 
 // evalResult is one question's outcome, one line of eval --json.
@@ -280,6 +282,30 @@ type evalRunner interface {
 	Ask(ctx context.Context, req bot.Request) (bot.Answer, error)
 }
 
+// routed asks a library as the commands do: about one text, or about the
+// text each question routes to.
+type routed struct {
+	lib    *answer.Library
+	textID string
+}
+
+// Search searches the text the question goes to, so that search and
+// answer figures are about the same passages.
+func (r routed) Search(ctx context.Context, query string, k int) ([]bot.Hit, error) {
+	id := r.textID
+	if id == "" {
+		var err error
+		if id, err = r.lib.Route(ctx, bot.Request{Question: query}); err != nil {
+			return nil, err
+		}
+	}
+	return r.lib.Search(ctx, query, k, id)
+}
+
+func (r routed) Ask(ctx context.Context, req bot.Request) (bot.Answer, error) {
+	return r.lib.Ask(ctx, req, r.textID)
+}
+
 // evaluate runs one question through search and ask, as the commands do.
 // passages is the whole text, to tell whether a gold phrase can be found at
 // all.
@@ -295,6 +321,7 @@ func evaluate(ctx context.Context, eng evalRunner, passages []content.Passage, q
 			ev = []string{}
 		}
 		r.Passages = append(r.Passages, evalPassage{
+			TextID: h.TextID, TextTitle: h.TextTitle,
 			ID: h.Passage.ID, Label: h.Passage.Label, Section: h.Passage.Section,
 			Text: h.Passage.Text, Score: h.Score, Evidence: ev,
 		})
@@ -339,7 +366,9 @@ func evaluate(ctx context.Context, eng evalRunner, passages []content.Passage, q
 func (m *Main) runEval(ctx context.Context, args []string) int {
 	var asJSON bool
 	var k int
+	var textID string
 	extra := func(fs *flag.FlagSet) {
+		textFlag(fs, &textID, "ask about this text only; default: the whole library, as ask does")
 		fs.BoolVar(&asJSON, "json", false, "print one JSON line per question, then the summary as a JSON line")
 		fs.IntVar(&k, "k", 5, "how many passages to retrieve per question (recall@5 needs at least 5)")
 	}
@@ -370,7 +399,11 @@ func (m *Main) runEval(ctx context.Context, args []string) int {
 	if err != nil {
 		return m.fail("eval", err)
 	}
-	eng, _, err := openEngine(ctx, cfg, log, false)
+	lib, err := openLibrary(ctx, cfg, log, false, hooks{})
+	if err != nil {
+		return m.fail("eval", err)
+	}
+	eng, err := lib.answers.Engine(textID)
 	if err != nil {
 		return m.fail("eval", err)
 	}
@@ -378,12 +411,21 @@ func (m *Main) runEval(ctx context.Context, args []string) int {
 	if eng.HasLLM() {
 		mode = bot.ModeLLM
 	}
+	// Without --text, questions go where ask sends them, and a gold
+	// phrase may be in any text.
+	var runner evalRunner = routed{lib: lib.answers, textID: textID}
+	passages := eng.Essay().Passages
+	if textID == "" && len(lib.texts.Texts) > 1 {
+		passages = nil
+		for _, t := range lib.texts.Texts {
+			passages = append(passages, t.Passages...)
+		}
+	}
 	sum := newEvalSummary(name, mode, k)
 	enc := json.NewEncoder(m.Stdout)
 	enc.SetEscapeHTML(false)
-	passages := eng.Essay().Passages
 	for _, q := range qs {
-		r, err := evaluate(ctx, eng, passages, q, k)
+		r, err := evaluate(ctx, runner, passages, q, k)
 		if err != nil {
 			return m.fail("eval", fmt.Errorf("question %s (line %d): %w", q.idString(), q.line, err))
 		}

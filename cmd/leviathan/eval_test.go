@@ -177,7 +177,7 @@ func TestEvalJSONShape(t *testing.T) {
 		}
 		for _, p := range r.Passages {
 			sawPassage = true
-			if got, want := keysOf(t, p), []string{"evidence", "id", "label", "score", "section", "text"}; !slices.Equal(got, want) {
+			if got, want := keysOf(t, p), []string{"evidence", "id", "label", "score", "section", "text", "text_id", "text_title"}; !slices.Equal(got, want) {
 				t.Errorf("passage keys %q, want %q", got, want)
 			}
 		}

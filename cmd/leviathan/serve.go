@@ -35,7 +35,7 @@ func (m *Main) runServe(ctx context.Context, args []string) int {
 	}
 	defer o.Stop()
 
-	eng, _, err := openEngineWith(ctx, cfg, log, false, hooks{
+	lib, err := openLibrary(ctx, cfg, log, false, hooks{
 		llmRequestError: o.Metrics.LLMRequestError, unverifiedQuotes: o.Metrics.UnverifiedQuotes,
 	})
 	if err != nil {
@@ -43,6 +43,7 @@ func (m *Main) runServe(ctx context.Context, args []string) int {
 		return exitError
 	}
 	o.Ready.OK("index")
+	eng := lib.answers.Routed()
 
 	h := command.NewHandler(eng, command.Options{MaxQuestion: cfg.MaxQuestion, Logger: log})
 	b, err := discord.New(discordConfig(cfg, log, o.Metrics), h)

@@ -8,10 +8,12 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
 	"github.com/leviathan-bot/leviathan/bot/answer"
+	"github.com/leviathan-bot/leviathan/bot/command"
 	"github.com/leviathan-bot/leviathan/content"
 	"github.com/leviathan-bot/leviathan/retrieval"
 )
@@ -127,31 +129,64 @@ func dictionaryCacheDir(dataDir string) string {
 	return dataDir
 }
 
-// openEngine builds the store and the engine from the configuration.
-func openEngine(ctx context.Context, cfg Config, log *slog.Logger, rebuild bool) (*answer.Engine, *retrieval.Index, error) {
-	return openEngineWith(ctx, cfg, log, rebuild, hooks{})
+// library is what the commands open: the texts, their store and an engine
+// per text.
+type library struct {
+	texts   *content.Library
+	store   *retrieval.Library
+	answers *answer.Library
 }
 
-func openEngineWith(ctx context.Context, cfg Config, log *slog.Logger, rebuild bool, h hooks) (*answer.Engine, *retrieval.Index, error) {
-	essay := content.Load()
+// loadTexts reads the library's texts (no store): the built-in essay
+// unless switched off, and every file of the texts folder. A file that
+// cannot be read is logged with its reason and left out; only a folder
+// that cannot be listed, or a library with no text at all, is an error.
+func loadTexts(cfg Config, log *slog.Logger) (*content.Library, error) {
+	lib, err := content.LoadLibrary(cfg.TextsDir, content.Options{NoBuiltin: !cfg.Builtin, MaxFileBytes: cfg.MaxTextBytes})
+	if err != nil {
+		return nil, fmt.Errorf("couldn't read the texts in %s: %w", cfg.TextsDir, err)
+	}
+	for _, s := range lib.Skipped {
+		log.Warn("skipped a file of the texts folder", "file", s.File, "reason", s.Reason)
+	}
+	if len(lib.Texts) == 0 {
+		return nil, fmt.Errorf("no texts: %q holds no readable text and the built-in essay is off (LEVIATHAN_BUILTIN=false)", cfg.TextsDir)
+	}
+	log.Debug("loaded the library", "texts", len(lib.Texts), "skipped", len(lib.Skipped))
+	return lib, nil
+}
+
+// openLibrary loads the texts, opens their store and builds the engines.
+func openLibrary(ctx context.Context, cfg Config, log *slog.Logger, rebuild bool, h hooks) (*library, error) {
+	texts, err := loadTexts(cfg, log)
+	if err != nil {
+		return nil, err
+	}
 	llm, emb, err := newBackend(cfg, log, h)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if emb == nil {
 		emb = retrieval.NewOffline()
 	}
-	ix, err := retrieval.Open(ctx, essay, retrieval.Options{Dir: cfg.DataDir, Embedder: emb, Logger: log, Rebuild: rebuild, Dictionary: openDictionary(cfg.Dictionary, dictionaryCacheDir(cfg.DataDir), log)})
+	store, err := retrieval.OpenLibrary(ctx, texts.Texts, retrieval.Options{Dir: cfg.DataDir, Embedder: emb, Logger: log, Rebuild: rebuild, Dictionary: openDictionary(cfg.Dictionary, dictionaryCacheDir(cfg.DataDir), log)})
 	if err != nil {
-		return nil, nil, fmt.Errorf("couldn't open the passage store in %s: %w", cfg.DataDir, err)
+		return nil, fmt.Errorf("couldn't open the passage store in %s: %w", cfg.DataDir, err)
 	}
-	eng, err := answer.New(answer.Config{Essay: essay, Retriever: ix, LLM: llm, Logger: log, NoTranslate: !cfg.Translate,
+	answers, err := answer.NewLibrary(answer.LibraryConfig{Texts: texts.Texts, Store: store, LLM: llm, Logger: log, NoTranslate: !cfg.Translate,
 		Model: answer.ModelOptions{
 			Name: cfg.Model, CacheDir: cfg.DataDir, ContextTokens: cfg.LLMContext,
 			MaxAnswerChars: 8 * cfg.LLMMaxTokens, OnUnverifiedQuotes: h.unverifiedQuotes,
 		}})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return eng, ix, nil
+	// Opening reads and checks every vector (chromem hands out copies) and
+	// parses every text: hundreds of MB of garbage for a book that the
+	// heap would otherwise keep as its high-water mark for the whole run.
+	debug.FreeOSMemory()
+	return &library{texts: texts, store: store, answers: answers}, nil
 }
+
+// The front ends take the library as one engine.
+var _ command.Engine = answer.Routed{}
