@@ -142,15 +142,18 @@ func (l *Library) Ask(ctx context.Context, req bot.Request, textID string) (bot.
 		}
 	}
 	a, err := l.engines[t.ID].Ask(ctx, req)
-	if err != nil {
-		return a, err
-	}
+	return l.withText(a, t), err
+}
+
+// withText marks an answer's citations with their text when the library has
+// several (labels repeat across texts).
+func (l *Library) withText(a bot.Answer, t *content.Text) bot.Answer {
 	if l.multi() {
 		for i := range a.Citations {
 			a.Citations[i].TextID, a.Citations[i].TextTitle = t.ID, t.Title()
 		}
 	}
-	return a, nil
+	return a
 }
 
 // route picks the text of the best relevant passage in the whole library.
@@ -348,15 +351,7 @@ func (l *Library) Summary(ctx context.Context, section string, onText func(strin
 		return bot.Answer{}, err
 	}
 	a, err := l.engines[t.ID].Summary(ctx, section, onText)
-	if err != nil {
-		return a, err
-	}
-	if l.multi() {
-		for i := range a.Citations {
-			a.Citations[i].TextID, a.Citations[i].TextTitle = t.ID, t.Title()
-		}
-	}
-	return a, nil
+	return l.withText(a, t), err
 }
 
 // Routed is the library seen as one engine, as the front ends take it:
