@@ -138,15 +138,6 @@ func textFlag(fs *flag.FlagSet, p *string, usage string) {
 	fs.StringVar(p, "text", "", "text ID ('leviathan texts' lists them): "+usage)
 }
 
-// textLabel is a passage's label, after its text's ID when there is one
-// ("gut ¶3"): labels are unique only within a text.
-func textLabel(textID, label string) string {
-	if textID == "" {
-		return label
-	}
-	return textID + " " + label
-}
-
 // runSearch lists the passages that best match a query.
 func (m *Main) runSearch(ctx context.Context, args []string) int {
 	var asJSON bool
