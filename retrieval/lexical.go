@@ -64,6 +64,9 @@ type lexicon struct {
 	idfNone  float64 // the idf of a term no passage contains
 	// avgSentence is the mean number of content words of a sentence.
 	avgSentence float64
+	// vocab holds the German stems of the text's words, for splitting
+	// compounds (see head).
+	vocab map[string]bool
 }
 
 type lexDoc struct {
@@ -96,21 +99,48 @@ var referringStart = regexp.MustCompile(`^(?i)(dies\w*|das|dabei|damit|dadurch|d
 func newLexicon(passages []content.Passage) *lexicon {
 	lx := &lexicon{df: map[string]int{}, postings: map[string][]int32{}, n: len(passages)}
 	var total, sentences, sentenceWords float64
-	for _, p := range passages {
-		d := lexDoc{tf: map[string]float64{}, heading: Analyze(p.Section)}
+	// The vocabulary, for splitting compounds: a word's German stem that
+	// ends in another word of the text is, for search, also that word
+	// ("Kartellrichtlinien" is also "Richtlinien").
+	type analyzed struct {
+		heading   []Token
+		sentences []Sentence
+		tokens    [][]Token
+	}
+	pre := make([]analyzed, len(passages))
+	lx.vocab = map[string]bool{}
+	for i, p := range passages {
+		a := analyzed{heading: Analyze(p.Section), sentences: SplitSentences(p.Text)}
+		for _, s := range a.sentences {
+			a.tokens = append(a.tokens, Analyze(s.Text))
+		}
+		for _, toks := range append(a.tokens, a.heading) {
+			for _, t := range toks {
+				if len(t.Stems) > 0 {
+					lx.vocab[t.Stems[0]] = true
+				}
+			}
+		}
+		pre[i] = a
+	}
+	for pi := range passages {
+		d := lexDoc{tf: map[string]float64{}, heading: pre[pi].heading}
 		count := func(toks []Token) {
 			for _, t := range toks {
 				for _, s := range t.Stems {
 					d.tf[s]++
 				}
+				if h := lx.head(t); h != "" {
+					d.tf[h] += compoundHeadWeight
+				}
 				d.length++
 			}
 		}
 		count(d.heading)
-		for _, s := range SplitSentences(p.Text) {
+		for si, s := range pre[pi].sentences {
 			ls := lexSentence{
 				Sentence: s,
-				tokens:   Analyze(s.Text),
+				tokens:   pre[pi].tokens[si],
 				defines:  definingSentence.MatchString(s.Text),
 				refers:   referringStart.MatchString(strings.TrimLeft(s.Text, "»„\"'(")),
 			}
@@ -132,6 +162,26 @@ func newLexicon(passages []content.Passage) *lexicon {
 	lx.avgSentence = max(1, sentenceWords/max(1, sentences))
 	lx.idfNone = lx.idf("")
 	return lx
+}
+
+// compoundHeadWeight is how much a compound's head counts for search,
+// against 1 for the word itself.
+const compoundHeadWeight = 0.5
+
+// head returns the longest word of the text's vocabulary, of five letters
+// or more, that ends a longer word's German stem: the compound's head
+// ("richtlini" in "kartellrichtlini"); "" when there is none.
+func (lx *lexicon) head(t Token) string {
+	if len(t.Stems) == 0 {
+		return ""
+	}
+	st := t.Stems[0]
+	for i := 3; i+5 <= len(st); i++ {
+		if lx.vocab[st[i:]] {
+			return st[i:]
+		}
+	}
+	return ""
 }
 
 // idf is BM25's inverse document frequency (the variant that stays
@@ -251,13 +301,20 @@ func (lx *lexicon) bm25With(q query, idfOf func(string) float64) []float64 {
 	scores := make([]float64, lx.n)
 	seen := map[string]bool{}
 	for _, qt := range q.terms {
-		for i, term := range append(append([]string(nil), qt.Stems...), qt.alts...) {
+		terms := append(append([]string(nil), qt.Stems...), qt.alts...)
+		if h := lx.head(qt.Token); h != "" {
+			terms = append(terms, h)
+		}
+		for i, term := range terms {
 			if seen[term] || lx.df[term] == 0 {
 				continue
 			}
 			seen[term] = true
 			boost := 1.0
-			if i >= len(qt.Stems) {
+			switch {
+			case i >= len(qt.Stems)+len(qt.alts):
+				boost = compoundHeadWeight
+			case i >= len(qt.Stems):
 				boost = translatedWeight(i - len(qt.Stems))
 			}
 			idf := idfOf(term)
