@@ -29,8 +29,12 @@ var ErrNoDictionary = errors.New("dictionary not found")
 
 // maxTranslations caps the keys ToGerman and ToEnglish return. A common
 // word has dozens of Ding translations ("machen" has over a hundred); past
-// the first few they are rare senses that add noise to a query, not recall.
-const maxTranslations = 8
+// the first dozen they are rare senses that add noise to a query, not
+// recall. (Twelve, not eight: Ding ranks a word's verb senses before its
+// noun's at times, "rules" before »Regeln«; search weighs the later ones
+// less. On XQuAD's English questions recall@5 went 0.944 -> 0.948; 16 gave
+// 0.949.)
+const maxTranslations = 12
 
 // Dictionary maps single words between German and English, as keys: the
 // forms the analyzer's key functions make of a word (folded and stemmed),

@@ -31,8 +31,9 @@ type cachedSide struct {
 }
 
 // OpenDictionaryCached is OpenDictionary with a cache in dir: a load keeps
-// its result there, keyed by the file's path, size and modification time
-// and by the versions of the parser and the analyzer, and a later load of
+// its result there, keyed by the file's path, size and modification time,
+// by the versions of the parser and the analyzer and by the number of
+// translations kept, and a later load of
 // the same file reads it back. An unusable cache (dir "" or unwritable, a
 // corrupt file) only costs the parse; it is never an error.
 func OpenDictionaryCached(path, dir string, keyDE, keyEN func(string) string) (*Dictionary, error) {
@@ -42,7 +43,7 @@ func OpenDictionaryCached(path, dir string, keyDE, keyEN func(string) string) (*
 	}
 	abs, _ := filepath.Abs(path)
 	sum := sha256.Sum256([]byte(abs + "\x00" + strconv.FormatInt(fi.Size(), 10) + "\x00" + fi.ModTime().UTC().String() +
-		"\x00" + strconv.Itoa(dictCacheVersion) + "\x00" + strconv.Itoa(offlineVersion)))
+		"\x00" + strconv.Itoa(dictCacheVersion) + "\x00" + strconv.Itoa(offlineVersion) + "\x00" + strconv.Itoa(maxTranslations)))
 	file := filepath.Join(dir, "dictionary-"+hex.EncodeToString(sum[:8])+".gob")
 	if d, err := readDictCache(file); err == nil {
 		return d, nil

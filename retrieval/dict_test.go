@@ -124,7 +124,7 @@ func TestDictionaryRanksByOccurrence(t *testing.T) {
 
 func TestDictionaryCapsTranslations(t *testing.T) {
 	var b strings.Builder
-	for _, w := range []string{"eins", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun", "zehn"} {
+	for _, w := range []string{"eins", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun", "zehn", "elf", "zwölf", "dreizehn", "vierzehn"} {
 		b.WriteString(w + " :: number\n")
 	}
 	d, err := LoadDictionary(strings.NewReader(b.String()), strings.ToLower, strings.ToLower)
@@ -136,8 +136,8 @@ func TestDictionaryCapsTranslations(t *testing.T) {
 		t.Errorf("ToGerman(number) = %q, want the first %d", got, maxTranslations)
 	}
 	// The cap is per lookup direction: each German word still translates.
-	if got := d.ToEnglish("zehn"); !slices.Equal(got, []string{"number"}) {
-		t.Errorf("ToEnglish(zehn) = %q", got)
+	if got := d.ToEnglish("vierzehn"); !slices.Equal(got, []string{"number"}) {
+		t.Errorf("ToEnglish(vierzehn) = %q", got)
 	}
 }
 

@@ -195,7 +195,7 @@ func TestXQuADRecall(t *testing.T) {
 		"en": {r1: 0.55, r3: 0.66, r5: 0.72, mrr: 0.61},
 	}
 	if dict != nil {
-		floors["en"] = struct{ r1, r3, r5, mrr float64 }{r1: 0.74, r3: 0.89, r5: 0.92, mrr: 0.82}
+		floors["en"] = struct{ r1, r3, r5, mrr float64 }{r1: 0.74, r3: 0.90, r5: 0.93, mrr: 0.82}
 	}
 	for _, lang := range []string{"de", "en"} {
 		var m xquadMetrics
