@@ -103,6 +103,11 @@ var (
 // only when the question finds nothing on its own.
 var pronoun = regexp.MustCompile(`(?i)\b(es|das|sie|ihn|ihm|ihr|ihre\w*|sein\w*|dort|damals|it|its|that|this|they|them|their|there|then)\b`)
 
+// wholeWords are the words by which the patterns of wholeForm ask for the
+// whole text; what is left of such a question once they are gone is its
+// topic, if it has one.
+var wholeWords = regexp.MustCompile(`(?i)^(worum|wovon|wor(ü|ue)ber|worauf|hinaus|handelt|geht|spricht|fass\w*|zusammen\w*|these\w*|haupt\w*|kern\w*|grund\w*|leit\w*|aussage\w*|gedanke\w*|argument\w*|botschaft\w*|zentral\w*|wichtigst\w*|eigentlich\w*|endet|ende|schlie(ß|ss)t|schluss\w*|fazit|res(ü|ue)mee|l(ä|ae)uft|kommt|punkte?|rote[rn]?|faden|quintessenz|(ü|ue)berblick|s(ä|ae)tze\w*|satz|behauptet|argumentiert|main|central|key|core|basic|overall|thesis|point\w*|idea\w*|claim\w*|message\w*|takeaway\w*|summar\w*|sum|gist|tl|dr|nutshell|conclu\w*|end\w*|land\w*|lead\w*|argue\w*|recap|overview|outline|bottom|line|sentence\w*|words?|about|say\w*|want)$`)
+
 // textWords name a text or its author in general ("Text", "essay",
 // "Autor"): in a question about the whole text they say nothing about a
 // topic.
@@ -131,7 +136,7 @@ func Understand(q string, history []bot.Turn, essay *content.Essay) Understandin
 	u := Understanding{Intent: IntentEvidence}
 	if ps, section := namedPassages(q, essay); len(ps) > 0 {
 		u.Intent, u.Passages, u.Section = IntentPassage, ps, section
-		u.Topic = topicOf(labelRef.ReplaceAllString(strings.ReplaceAll(q, section, " "), " "), essay)
+		u.Topic = topicOf(labelRef.ReplaceAllString(strings.ReplaceAll(q, section, " "), " "), essay, nil)
 		return u
 	}
 	if f := metadataField(q); f != "" {
@@ -139,15 +144,15 @@ func Understand(q string, history []bot.Turn, essay *content.Essay) Understandin
 		return u
 	}
 	if wholeForm.MatchString(q) {
-		rest := wholeForm.ReplaceAllString(q, " ")
 		// "Fasse den Teil über China zusammen" is about China, not the
-		// whole text; "Worum geht es in dem Text?" has no topic left.
-		if topic := topicOf(textWords.ReplaceAllString(rest, " "), essay); topic == "" {
+		// whole text; "Worum geht es in dem Text?" has no topic left once
+		// the words of asking for the whole are gone.
+		if topic := topicOf(q, essay, wholeWords); topic == "" {
 			u.Intent = IntentWhole
 			return u
 		}
 	}
-	u.Topic = topicOf(q, essay)
+	u.Topic = topicOf(q, essay, nil)
 	u.Query = withoutMetadata(q, essay)
 	if definitionForm.MatchString(q) && u.Topic != "" {
 		u.Intent = IntentDefinition
@@ -193,11 +198,11 @@ func metaWords(essay *content.Essay) map[string]bool {
 // topicOf returns the content words of text that are not the text's own
 // metadata (its title and author's name) nor words that name a text:
 // what a question is about.
-func topicOf(text string, essay *content.Essay) string {
+func topicOf(text string, essay *content.Essay, also *regexp.Regexp) string {
 	meta := metaWords(essay)
 	var words []string
 	for _, t := range retrieval.Analyze(text) {
-		if !meta[t.Folded] && !textWords.MatchString(t.Word) {
+		if !meta[t.Folded] && !textWords.MatchString(t.Word) && (also == nil || !also.MatchString(t.Word)) {
 			words = append(words, t.Word)
 		}
 	}
