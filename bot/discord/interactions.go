@@ -73,6 +73,15 @@ func stringOption(opts []*discordgo.ApplicationCommandInteractionDataOption, nam
 	return ""
 }
 
+// chosenText is the text a command is about: its text option, else the
+// channel's text (Config.ChannelTexts), else "" (the library chooses).
+func (b *Bot) chosenText(opts []*discordgo.ApplicationCommandInteractionDataOption, channelID string) string {
+	if id := strings.ToLower(strings.TrimSpace(stringOption(opts, textOption))); id != "" {
+		return id
+	}
+	return b.cfg.ChannelTexts[channelID]
+}
+
 func (b *Bot) onCommand(i *discordgo.Interaction) {
 	start := time.Now()
 	ctx := b.work
@@ -87,6 +96,9 @@ func (b *Bot) onCommand(i *discordgo.Interaction) {
 		cmd = command.Command{Name: command.Quote, Arg: stringOption(data.Options, "topic")}
 	default: // help, and commands of an older registration
 		cmd = command.Command{Name: command.Help}
+	}
+	if cmd.Name != command.Help {
+		cmd.Text = b.chosenText(data.Options, i.ChannelID)
 	}
 	user, roles := interactionUser(i)
 	if user == nil {
@@ -130,15 +142,20 @@ func (b *Bot) onCommand(i *discordgo.Interaction) {
 
 func (b *Bot) onAutocomplete(i *discordgo.Interaction) {
 	data := i.ApplicationCommandData()
-	var typed string
+	var typed, focus string
 	for _, o := range data.Options {
 		if o.Focused {
-			typed = o.StringValue()
+			typed, focus = o.StringValue(), o.Name
 		}
 	}
 	var choices []*discordgo.ApplicationCommandOptionChoice
-	if data.Name == command.Quote {
-		choices = labelChoices(b.h.Essay(), typed)
+	switch {
+	case focus == textOption:
+		choices = textChoices(b.h.Texts(), typed)
+	case data.Name == command.Quote:
+		choices = labelChoices(b.h.EssayOf(b.chosenText(data.Options, i.ChannelID)), typed)
+	case data.Name == command.Summary:
+		choices = sectionChoices(b.h.EssayOf(b.chosenText(data.Options, i.ChannelID)), typed)
 	}
 	if choices == nil {
 		choices = []*discordgo.ApplicationCommandOptionChoice{}

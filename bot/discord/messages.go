@@ -248,6 +248,9 @@ func (b *Bot) handleMessage(in *incoming) {
 		return
 	}
 	cmd := command.Parse(text)
+	if cmd.Name == command.Ask || cmd.Name == command.Summary || cmd.Name == command.Quote {
+		cmd.Text = b.cfg.ChannelTexts[in.m.ChannelID]
+	}
 	if b.answeredWithoutEngine(ctx, in, kind, cmd, start) {
 		return
 	}

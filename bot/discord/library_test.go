@@ -1,0 +1,130 @@
+package discord
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/leviathan-bot/leviathan/bot/discord/discordtest"
+	"github.com/leviathan-bot/leviathan/content"
+)
+
+// libraryEngine is a fake engine over a library of two texts: the built-in
+// essay and content's small Markdown book "gut" ("Ein kleines Buch").
+func libraryEngine(t *testing.T) *fakeEngine {
+	t.Helper()
+	gut, err := content.LoadFile("../../content/testdata/library/gut.md", content.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &fakeEngine{texts: []*content.Text{content.Builtin(), gut}}
+}
+
+func commandNamed(r *rig, name string) *discordgo.ApplicationCommand {
+	r.t.Helper()
+	cmds := r.srv.Commands(discordtest.DefaultGuildID)
+	if cmds == nil {
+		cmds = r.srv.Commands("")
+	}
+	for _, c := range cmds {
+		if c.Name == name {
+			return c
+		}
+	}
+	r.t.Fatalf("no command %q registered", name)
+	return nil
+}
+
+func optionNamed(c *discordgo.ApplicationCommand, name string) *discordgo.ApplicationCommandOption {
+	for _, o := range c.Options {
+		if o.Name == name {
+			return o
+		}
+	}
+	return nil
+}
+
+func TestTextOptionOnlyWithALibrary(t *testing.T) {
+	t.Parallel()
+	one := newRig(t, Config{}, &fakeEngine{texts: []*content.Text{content.Builtin()}})
+	lib := newRig(t, Config{}, libraryEngine(t))
+	for _, name := range []string{"ask", "summary", "quote"} {
+		if o := optionNamed(commandNamed(one, name), "text"); o != nil {
+			t.Errorf("/%s has a text option with one text", name)
+		}
+		o := optionNamed(commandNamed(lib, name), "text")
+		if o == nil || !o.Autocomplete || o.Required {
+			t.Errorf("/%s text option = %+v, want an optional one with autocomplete", name, o)
+		}
+	}
+	// The sections depend on the text: suggested, not fixed choices.
+	if o := optionNamed(commandNamed(lib, "summary"), "section"); len(o.Choices) != 0 || !o.Autocomplete {
+		t.Errorf("summary section with a library: %d choices, autocomplete %v", len(o.Choices), o.Autocomplete)
+	}
+	if o := optionNamed(commandNamed(one, "summary"), "section"); len(o.Choices) == 0 {
+		t.Error("summary section with one text lost its choices")
+	}
+}
+
+func TestTextOptionChoosesTheText(t *testing.T) {
+	t.Parallel()
+	eng := libraryEngine(t)
+	r := newRig(t, Config{}, eng)
+	send := func(name string, opts ...discordtest.CommandOption) discordtest.InteractionRef {
+		return r.srv.SendInteraction(discordtest.Interaction{Name: name, Options: opts})
+	}
+	r.final(send("ask", discordtest.Str("question", "Worum geht es?"), discordtest.Str("text", "Gut")), "Antwort auf")
+	r.final(send("ask", discordtest.Str("question", "Und sonst?")), "Antwort auf")
+	// The book's labels and sections count, not the essay's.
+	r.final(send("quote", discordtest.Str("topic", "¶1"), discordtest.Str("text", "gut")), "**¶4**")
+	r.final(send("summary", discordtest.Str("section", "Erstes Kapitel"), discordtest.Str("text", "gut")), "Zusammenfassung von Erstes Kapitel")
+	want := []string{"ask gut", "ask ", "quote gut", "summary gut"}
+	if got := eng.choices(); !slices.Equal(got, want) {
+		t.Errorf("the engine got texts %q, want %q", got, want)
+	}
+	// An unknown text, or a section of another text, is refused to the
+	// asker alone before the engine sees it.
+	got := r.ephemeral(send("ask", discordtest.Str("question", "Worum geht es?"), discordtest.Str("text", "kochbuch")))
+	for _, w := range []string{"„kochbuch“ gibt es nicht", "`essay`", "`gut` (Ein kleines Buch)"} {
+		if !strings.Contains(got, w) {
+			t.Errorf("unknown text: %q lacks %q", got, w)
+		}
+	}
+	got = r.ephemeral(send("summary", discordtest.Str("section", "Tech-Oligarchen an der Macht"), discordtest.Str("text", "gut")))
+	if !strings.Contains(got, "„Erstes Kapitel“") {
+		t.Errorf("a section of the essay asked of the book: %q", got)
+	}
+	if got := eng.choices(); len(got) != len(want) {
+		t.Errorf("refused requests reached the engine: %q", got[len(want):])
+	}
+}
+
+func TestTextAutocomplete(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, Config{}, libraryEngine(t))
+	complete := func(name string, opts ...discordtest.CommandOption) []string {
+		ac := r.srv.SendInteraction(discordtest.Interaction{Type: discordgo.InteractionApplicationCommandAutocomplete, Name: name, Options: opts})
+		r.wait("choices", func() bool { return r.srv.Choices(ac.Token) != nil })
+		var vs []string
+		for _, c := range r.srv.Choices(ac.Token) {
+			v, _ := c.Value.(string)
+			vs = append(vs, v)
+		}
+		return vs
+	}
+	focused := func(o discordtest.CommandOption) discordtest.CommandOption { o.Focused = true; return o }
+	if got := complete("ask", discordtest.Str("question", "x"), focused(discordtest.Str("text", "KLEIN"))); !slices.Equal(got, []string{"gut"}) {
+		t.Errorf("texts for „KLEIN“ (in the title) = %q, want [gut]", got)
+	}
+	if got := complete("quote", focused(discordtest.Str("text", ""))); !slices.Equal(got, []string{"essay", "gut"}) {
+		t.Errorf("texts for nothing typed = %q, want all", got)
+	}
+	if got := complete("summary", discordtest.Str("text", "gut"), focused(discordtest.Str("section", "kapitel"))); len(got) == 0 || !slices.Contains(got, "Erstes Kapitel") || slices.Contains(got, "Einleitung") {
+		t.Errorf("the book's sections = %q", got)
+	}
+	if got := complete("summary", focused(discordtest.Str("section", "tech"))); !slices.Equal(got, []string{"Tech-Oligarchen an der Macht"}) {
+		t.Errorf("the default text's sections = %q", got)
+	}
+}
