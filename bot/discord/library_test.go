@@ -128,3 +128,23 @@ func TestTextAutocomplete(t *testing.T) {
 		t.Errorf("the default text's sections = %q", got)
 	}
 }
+
+// In a channel with a text of its own, questions that name none go to it,
+// by slash command or by mention; a text named wins.
+func TestChannelText(t *testing.T) {
+	t.Parallel()
+	eng := libraryEngine(t)
+	r := newRig(t, Config{MessageContent: true, ChannelTexts: map[string]string{discordtest.DefaultChannelID: "gut"}}, eng)
+	ask := func(opts ...discordtest.CommandOption) {
+		r.final(r.srv.SendInteraction(discordtest.Interaction{Name: "ask", Options: opts}), "Antwort auf")
+	}
+	ask(discordtest.Str("question", "Worum geht es?"))
+	ask(discordtest.Str("question", "Und im Essay?"), discordtest.Str("text", "essay"))
+	r.srv.SendMessageCreate(discordtest.Message{Content: r.srv.BotMention() + " Und sonst?"})
+	r.wait("the reply", func() bool { return len(eng.choices()) == 3 })
+	r.final(r.srv.SendInteraction(discordtest.Interaction{Name: "quote", Options: []discordtest.CommandOption{discordtest.Str("topic", "Zitat")}}), "**¶4**")
+	want := []string{"ask gut", "ask essay", "ask gut", "quote gut"}
+	if got := eng.choices(); !slices.Equal(got, want) {
+		t.Errorf("the engine got texts %q, want %q", got, want)
+	}
+}
