@@ -9,6 +9,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/leviathan-bot/leviathan/bot"
+	"github.com/leviathan-bot/leviathan/bot/command"
 	"github.com/leviathan-bot/leviathan/content"
 )
 
@@ -78,6 +79,9 @@ func (b *Bot) commandDefs() []*discordgo.ApplicationCommand {
 		sec := cmds[1].Options[0]
 		sec.Choices, sec.Autocomplete = nil, true
 		sec.Description = "Abschnitt (leer: der ganze Text) · Section (empty: the whole text)"
+		texts := *cmds[3] // like /help: no options, the same DM setting
+		texts.Name, texts.Description = command.TextsName, "Die Texte, zu denen ich antworte · The texts I answer about"
+		cmds = append(cmds, &texts)
 	}
 	return cmds
 }

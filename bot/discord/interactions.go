@@ -94,10 +94,12 @@ func (b *Bot) onCommand(i *discordgo.Interaction) {
 		cmd = command.Command{Name: command.Summary, Arg: stringOption(data.Options, "section")}
 	case command.Quote:
 		cmd = command.Command{Name: command.Quote, Arg: stringOption(data.Options, "topic")}
+	case command.TextsName:
+		cmd = command.Command{Name: command.TextsName}
 	default: // help, and commands of an older registration
 		cmd = command.Command{Name: command.Help}
 	}
-	if cmd.Name != command.Help {
+	if cmd.Name != command.Help && cmd.Name != command.TextsName {
 		cmd.Text = b.chosenText(data.Options, i.ChannelID)
 	}
 	user, roles := interactionUser(i)
@@ -113,6 +115,11 @@ func (b *Bot) onCommand(i *discordgo.Interaction) {
 	if cmd.Name == command.Help {
 		b.respond(ctx, i, command.HelpReply().Body(), true)
 		b.metrics.Question(command.Help, command.OutcomeOK, time.Since(start))
+		return
+	}
+	if cmd.Name == command.TextsName {
+		b.respond(ctx, i, b.h.TextsReply(b.cfg.ChannelTexts[i.ChannelID]).Body(), true)
+		b.metrics.Question(command.TextsName, command.OutcomeOK, time.Since(start))
 		return
 	}
 	// What can be refused without the engine is refused now, before the

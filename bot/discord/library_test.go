@@ -148,3 +148,29 @@ func TestChannelText(t *testing.T) {
 		t.Errorf("the engine got texts %q, want %q", got, want)
 	}
 }
+
+func TestTexts(t *testing.T) {
+	t.Parallel()
+	one := newRig(t, Config{}, nil)
+	for _, c := range one.srv.Commands(discordtest.DefaultGuildID) {
+		if c.Name == "texts" {
+			t.Error("/texts registered with one text")
+		}
+	}
+	r := newRig(t, Config{ChannelTexts: map[string]string{discordtest.DefaultChannelID: "gut"}}, libraryEngine(t))
+	commandNamed(r, "texts")
+	got := r.ephemeral(r.srv.SendInteraction(discordtest.Interaction{Name: "texts"}))
+	for _, want := range []string{
+		"• `essay` · " + content.Builtin().Title() + " — " + content.Builtin().Meta.Author,
+		"• `gut` · Ein kleines Buch — Anna Autorin (de) · *Text dieses Kanals",
+		"Option `text`",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("/texts lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Count(got, "Text dieses Kanals") != 1 {
+		t.Errorf("not exactly one text marked as the channel's:\n%s", got)
+	}
+	r.wait("texts counted", func() bool { return slices.Contains(r.metrics.snapshot().questions, "texts/ok") })
+}
