@@ -173,7 +173,7 @@ func (h *Handler) Handle(ctx context.Context, cmd Command, history []bot.Turn, o
 	case Quote:
 		return h.quote(ctx, cmd.Arg, cmd.Text)
 	default:
-		return HelpFor(cmd)
+		return h.HelpFor(cmd)
 	}
 }
 

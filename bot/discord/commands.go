@@ -15,8 +15,9 @@ import (
 
 // Discord's limits on command definitions and choices.
 const (
-	maxChoices    = 25
-	maxChoiceName = 100
+	maxChoices     = 25
+	maxChoiceName  = 100
+	maxDescription = 100
 )
 
 // commandDefs returns the slash commands, with the summary's section choices
@@ -66,6 +67,18 @@ func (b *Bot) commandDefs() []*discordgo.ApplicationCommand {
 			DMPermission: &dm,
 		},
 	}
+	if !b.h.BuiltinOnly() {
+		// Not the built-in essay alone: the descriptions name the default
+		// text from its metadata, or the library.
+		about := b.h.DefaultTitle()
+		if len(b.h.Texts()) > 1 {
+			about = "den Texten"
+		}
+		cmds[0].Description = clip("Frage zu "+about+" stellen, Antwort mit Belegen · Ask a question, answered with citations", maxDescription)
+		cmds[0].Options[0].Description = "Deine Frage · Your question"
+		cmds[1].Description = clip(b.h.DefaultTitle()+" oder einen Abschnitt zusammenfassen · Summarize a text or a section", maxDescription)
+		cmds[1].Options[0].Description = "Abschnitt (leer: der ganze Text) · Section (empty: the whole text)"
+	}
 	if len(b.h.Texts()) > 1 {
 		// A library: each question may name its text, and the sections
 		// depend on the text chosen, so they are suggested as the asker
@@ -78,7 +91,6 @@ func (b *Bot) commandDefs() []*discordgo.ApplicationCommand {
 		}
 		sec := cmds[1].Options[0]
 		sec.Choices, sec.Autocomplete = nil, true
-		sec.Description = "Abschnitt (leer: der ganze Text) · Section (empty: the whole text)"
 		texts := *cmds[3] // like /help: no options, the same DM setting
 		texts.Name, texts.Description = command.TextsName, "Die Texte, zu denen ich antworte · The texts I answer about"
 		cmds = append(cmds, &texts)

@@ -28,6 +28,8 @@ type fakeEngine struct {
 	// texts makes the engine a library (command.Library) of these texts;
 	// with fewer than two it is one text, as the bot sees it.
 	texts []*content.Text
+	// essay is the default text (nil: the built-in essay).
+	essay *content.Essay
 
 	mu        sync.Mutex
 	histories [][]bot.Turn
@@ -95,7 +97,12 @@ func (f *fakeEngine) Quote(ctx context.Context, topic string, n int) ([]bot.Quot
 	return []bot.Quote{{Passage: p, Text: p.Text}}, nil
 }
 
-func (f *fakeEngine) Essay() *content.Essay { return content.Load() }
+func (f *fakeEngine) Essay() *content.Essay {
+	if f.essay != nil {
+		return f.essay
+	}
+	return content.Load()
+}
 
 // slowEngine answers like fakeEngine, but the questions named in slow wait
 // until release is closed. started receives each question as the engine

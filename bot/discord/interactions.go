@@ -113,7 +113,7 @@ func (b *Bot) onCommand(i *discordgo.Interaction) {
 		return
 	}
 	if cmd.Name == command.Help {
-		b.respond(ctx, i, command.HelpReply().Body(), true)
+		b.respond(ctx, i, b.h.HelpReply().Body(), true)
 		b.metrics.Question(command.Help, command.OutcomeOK, time.Since(start))
 		return
 	}

@@ -174,3 +174,35 @@ func TestTexts(t *testing.T) {
 	}
 	r.wait("texts counted", func() bool { return slices.Contains(r.metrics.snapshot().questions, "texts/ok") })
 }
+
+// With a library, /help and the command descriptions come from the texts'
+// metadata, not from the built-in essay's words.
+func TestLibraryHelpAndDescriptions(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, Config{}, libraryEngine(t))
+	help := r.ephemeral(r.srv.SendInteraction(discordtest.Interaction{Name: "help"}))
+	for _, want := range []string{"2 Texten („Zerbrechlicher Leviathan“, „Ein kleines Buch“)", "`/texts`", "`/summary` „Zerbrechlicher Leviathan“"} {
+		if !strings.Contains(help, want) {
+			t.Errorf("help lacks %q:\n%s", want, help)
+		}
+	}
+	if strings.Contains(help, "DOGE") {
+		t.Errorf("the library's help has the essay's examples:\n%s", help)
+	}
+	if d := commandNamed(r, "ask").Description; !strings.HasPrefix(d, "Frage zu den Texten stellen") {
+		t.Errorf("/ask description %q", d)
+	}
+	if d := commandNamed(r, "summary").Description; !strings.HasPrefix(d, "„Zerbrechlicher Leviathan“ oder einen Abschnitt") {
+		t.Errorf("/summary description %q", d)
+	}
+	// One text that is not the built-in essay: named by its title.
+	gut := libraryEngine(t).texts[1]
+	one := newRig(t, Config{}, &fakeEngine{texts: []*content.Text{gut}, essay: &gut.Essay})
+	if d := commandNamed(one, "ask").Description; !strings.HasPrefix(d, "Frage zu „Ein kleines Buch“ stellen") {
+		t.Errorf("/ask description with one text %q", d)
+	}
+	help = one.ephemeral(one.srv.SendInteraction(discordtest.Interaction{Name: "help"}))
+	if !strings.Contains(help, "Fragen zu „Ein kleines Buch“ von Anna Autorin") || strings.Contains(help, "/texts") {
+		t.Errorf("help with one text:\n%s", help)
+	}
+}
