@@ -79,7 +79,20 @@ func (b *Bot) chosenText(opts []*discordgo.ApplicationCommandInteractionDataOpti
 	if id := strings.ToLower(strings.TrimSpace(stringOption(opts, textOption))); id != "" {
 		return id
 	}
-	return b.cfg.ChannelTexts[channelID]
+	return b.channelText(b.work, channelID)
+}
+
+// channelText is the text of a channel, or of a thread's parent channel
+// (a thread opened on a question stays with the channel's text); "" for
+// none.
+func (b *Bot) channelText(ctx context.Context, channelID string) string {
+	if len(b.cfg.ChannelTexts) == 0 {
+		return ""
+	}
+	if id, ok := b.cfg.ChannelTexts[channelID]; ok {
+		return id
+	}
+	return b.cfg.ChannelTexts[b.parentOf(ctx, channelID)]
 }
 
 func (b *Bot) onCommand(i *discordgo.Interaction) {
@@ -118,7 +131,7 @@ func (b *Bot) onCommand(i *discordgo.Interaction) {
 		return
 	}
 	if cmd.Name == command.TextsName {
-		b.respond(ctx, i, b.h.TextsReply(b.cfg.ChannelTexts[i.ChannelID]).Body(), true)
+		b.respond(ctx, i, b.h.TextsReply(b.channelText(ctx, i.ChannelID)).Body(), true)
 		b.metrics.Question(command.TextsName, command.OutcomeOK, time.Since(start))
 		return
 	}

@@ -143,7 +143,13 @@ func TestChannelText(t *testing.T) {
 	r.srv.SendMessageCreate(discordtest.Message{Content: r.srv.BotMention() + " Und sonst?"})
 	r.wait("the reply", func() bool { return len(eng.choices()) == 3 })
 	r.final(r.srv.SendInteraction(discordtest.Interaction{Name: "quote", Options: []discordtest.CommandOption{discordtest.Str("topic", "Zitat")}}), "**¶4**")
-	want := []string{"ask gut", "ask essay", "ask gut", "quote gut"}
+	// A thread in the channel keeps the channel's text.
+	th := &discordgo.Channel{ID: "800000000000000042", GuildID: discordtest.DefaultGuildID, ParentID: discordtest.DefaultChannelID,
+		Type: discordgo.ChannelTypeGuildPublicThread, Name: "Worum geht es?", ThreadMetadata: &discordgo.ThreadMetadata{AutoArchiveDuration: 1440}}
+	r.srv.AddChannel(th)
+	r.final(r.srv.SendInteraction(discordtest.Interaction{Name: "ask", ChannelID: th.ID,
+		Options: []discordtest.CommandOption{discordtest.Str("question", "Im Faden?")}}), "Antwort auf")
+	want := []string{"ask gut", "ask essay", "ask gut", "quote gut", "ask gut"}
 	if got := eng.choices(); !slices.Equal(got, want) {
 		t.Errorf("the engine got texts %q, want %q", got, want)
 	}
