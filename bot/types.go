@@ -72,6 +72,9 @@ type Request struct {
 	// The text passed may still contain unchecked citations; the returned
 	// Answer is the final, checked one.
 	OnText func(textSoFar string)
+	// TextID names the text the asker chose; empty lets the library route
+	// the question to the text with the best evidence.
+	TextID string `json:"-"`
 }
 
 // Citation maps an [n] in an answer to the passage it points to.

@@ -362,10 +362,27 @@ type Routed struct{ l *Library }
 // Routed returns the library as one engine.
 func (l *Library) Routed() Routed { return Routed{l} }
 
-// Ask answers about the text the question routes to.
+// Ask answers about the text req.TextID, or the text the question routes
+// to.
 func (r Routed) Ask(ctx context.Context, req bot.Request) (bot.Answer, error) {
-	return r.l.Ask(ctx, req, "")
+	return r.l.Ask(ctx, req, req.TextID)
 }
+
+// SummaryOf summarizes a section of the text textID ("": as Summary).
+func (r Routed) SummaryOf(ctx context.Context, textID, section string, onText func(string)) (bot.Answer, error) {
+	if textID == "" {
+		return r.Summary(ctx, section, onText)
+	}
+	return r.l.Summary(ctx, section, onText, textID)
+}
+
+// QuoteFrom quotes the text textID ("": the text the topic routes to).
+func (r Routed) QuoteFrom(ctx context.Context, textID, topic string, n int) ([]bot.Quote, error) {
+	return r.l.Quote(ctx, topic, n, textID)
+}
+
+// Texts lists the library's texts.
+func (r Routed) Texts() []*content.Text { return r.l.Texts() }
 
 // Summary summarizes a section of the text that has it, or the default
 // text.

@@ -140,3 +140,29 @@ func TestRouted(t *testing.T) {
 		t.Errorf("summary without a section: %+v, %v", s.Citations, err)
 	}
 }
+
+// The text the asker chose wins over the router.
+func TestRoutedChosenText(t *testing.T) {
+	l := newTestLibrary(t, "gut.md", "notiz.txt")
+	r := l.Routed()
+	ctx := context.Background()
+	if got := len(r.Texts()); got != 3 {
+		t.Errorf("%d texts, want 3", got)
+	}
+	a, err := r.Ask(ctx, bot.Request{Question: "Was ist Technofeudalismus?", TextID: "gut"})
+	if err != nil || len(a.Citations) != 0 && a.Citations[0].TextID != "gut" {
+		t.Errorf("ask about gut: %+v, %v", a.Citations, err)
+	}
+	s, err := r.SummaryOf(ctx, "gut", "", nil)
+	if err != nil || len(s.Citations) == 0 || s.Citations[0].TextID != "gut" {
+		t.Errorf("summary of gut: %+v, %v", s.Citations, err)
+	}
+	qs, err := r.QuoteFrom(ctx, "gut", "¶1", 1)
+	if err != nil || len(qs) != 1 || qs[0].TextID != "gut" {
+		t.Errorf("quote from gut: %+v, %v", qs, err)
+	}
+	var in *bot.InputError
+	if _, err := r.QuoteFrom(ctx, "kochbuch", "¶1", 1); !errors.As(err, &in) {
+		t.Errorf("an unknown text: %v, want an InputError", err)
+	}
+}

@@ -20,6 +20,10 @@ type Command struct {
 	Name string
 	// Arg is the question, the section or the topic (may be empty).
 	Arg string
+	// Text is the ID of the text the asker chose (Ask, Summary, Quote);
+	// empty: the library routes Ask and Quote, and Summary takes the
+	// default text.
+	Text string
 }
 
 // Parse reads a line the way the console (and a message to the bot) takes

@@ -17,17 +17,17 @@ func TestParse(t *testing.T) {
 		line string
 		want Command
 	}{
-		{"Was ist DOGE?", Command{Ask, "Was ist DOGE?"}},
-		{"  /ask   Was ist DOGE? ", Command{Ask, "Was ist DOGE?"}},
-		{"/summary", Command{Summary, ""}},
-		{"/summary Tech-Oligarchen an der Macht", Command{Summary, "Tech-Oligarchen an der Macht"}},
-		{"/quote ¶12", Command{Quote, "¶12"}},
-		{"/ZITAT Libra", Command{Quote, "Libra"}},
-		{"/help", Command{Help, "help"}},
-		{"/frobnicate x", Command{Help, "frobnicate"}},
-		{"/quit", Command{Quit, ""}},
-		{"/exit", Command{Quit, ""}},
-		{"/new", Command{Reset, ""}},
+		{"Was ist DOGE?", Command{Name: Ask, Arg: "Was ist DOGE?"}},
+		{"  /ask   Was ist DOGE? ", Command{Name: Ask, Arg: "Was ist DOGE?"}},
+		{"/summary", Command{Name: Summary, Arg: ""}},
+		{"/summary Tech-Oligarchen an der Macht", Command{Name: Summary, Arg: "Tech-Oligarchen an der Macht"}},
+		{"/quote ¶12", Command{Name: Quote, Arg: "¶12"}},
+		{"/ZITAT Libra", Command{Name: Quote, Arg: "Libra"}},
+		{"/help", Command{Name: Help, Arg: "help"}},
+		{"/frobnicate x", Command{Name: Help, Arg: "frobnicate"}},
+		{"/quit", Command{Name: Quit, Arg: ""}},
+		{"/exit", Command{Name: Quit, Arg: ""}},
+		{"/new", Command{Name: Reset, Arg: ""}},
 	}
 	for _, tt := range tests {
 		if got := Parse(tt.line); got != tt.want {
@@ -62,7 +62,7 @@ func TestHandleAsk(t *testing.T) {
 	}}
 	h := NewHandler(eng, Options{MaxQuestion: 100})
 	hist := []bot.Turn{{Question: "Wer ist Musk?", Answer: "Ein Milliardär [1]."}}
-	r := h.Handle(context.Background(), Command{Ask, "  Was ist DOGE?  "}, hist, nil)
+	r := h.Handle(context.Background(), Command{Name: Ask, Arg: "  Was ist DOGE?  "}, hist, nil)
 	if got.Question != "Was ist DOGE?" || len(got.History) != 1 {
 		t.Fatalf("engine got %+v", got)
 	}
@@ -91,13 +91,13 @@ func TestHandleOutcomes(t *testing.T) {
 		ephemeral bool
 		text      string
 	}{
-		{"fallback", Command{Ask, "Was ist DOGE?"}, bot.Answer{Text: "x [1]", Covered: true, Fallback: "timeout", Notice: "Das Sprachmodell antwortet nicht."}, nil, OutcomeFallback, false, "*Das Sprachmodell antwortet nicht.*"},
-		{"not covered", Command{Ask, "Wie wird das Wetter?"}, bot.Answer{Text: "Dazu steht nichts im Essay."}, nil, OutcomeNotCovered, false, "Dazu steht nichts"},
-		{"input error", Command{Summary, "Einleitung"}, bot.Answer{}, &bot.InputError{Msg: "Unbekannter Abschnitt."}, OutcomeRejected, true, "Unbekannter Abschnitt."},
-		{"internal error", Command{Ask, "Was ist DOGE?"}, bot.Answer{}, errors.New("store is on fire"), OutcomeError, true, "Entschuldigung"},
-		{"empty question", Command{Ask, "   "}, bot.Answer{}, nil, OutcomeRejected, true, "Bitte stell eine Frage"},
-		{"too long", Command{Ask, strings.Repeat("a", 21)}, bot.Answer{}, nil, OutcomeRejected, true, "zu lang (21 Zeichen, höchstens 20)"},
-		{"help", Command{Help, ""}, bot.Answer{}, nil, OutcomeOK, true, "/summary"},
+		{"fallback", Command{Name: Ask, Arg: "Was ist DOGE?"}, bot.Answer{Text: "x [1]", Covered: true, Fallback: "timeout", Notice: "Das Sprachmodell antwortet nicht."}, nil, OutcomeFallback, false, "*Das Sprachmodell antwortet nicht.*"},
+		{"not covered", Command{Name: Ask, Arg: "Wie wird das Wetter?"}, bot.Answer{Text: "Dazu steht nichts im Essay."}, nil, OutcomeNotCovered, false, "Dazu steht nichts"},
+		{"input error", Command{Name: Summary, Arg: "Einleitung"}, bot.Answer{}, &bot.InputError{Msg: "Unbekannter Abschnitt."}, OutcomeRejected, true, "Unbekannter Abschnitt."},
+		{"internal error", Command{Name: Ask, Arg: "Was ist DOGE?"}, bot.Answer{}, errors.New("store is on fire"), OutcomeError, true, "Entschuldigung"},
+		{"empty question", Command{Name: Ask, Arg: "   "}, bot.Answer{}, nil, OutcomeRejected, true, "Bitte stell eine Frage"},
+		{"too long", Command{Name: Ask, Arg: strings.Repeat("a", 21)}, bot.Answer{}, nil, OutcomeRejected, true, "zu lang (21 Zeichen, höchstens 20)"},
+		{"help", Command{Name: Help, Arg: ""}, bot.Answer{}, nil, OutcomeOK, true, "/summary"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -131,15 +131,15 @@ func TestHandleQuote(t *testing.T) {
 		return []bot.Quote{{Passage: p, Text: "Erste Zeile\nzweite @everyone"}}, nil
 	}}
 	h := NewHandler(eng, Options{})
-	r := h.Handle(context.Background(), Command{Quote, "Trump"}, nil, nil)
+	r := h.Handle(context.Background(), Command{Name: Quote, Arg: "Trump"}, nil, nil)
 	want := "**¶2** · " + p.Section + "\n> Erste Zeile\n> zweite @\u200deveryone"
 	if r.Body() != want || gotN != 3 || r.Answer {
 		t.Errorf("body = %q (n %d), want %q", r.Body(), gotN, want)
 	}
-	if r := h.Handle(context.Background(), Command{Quote, "Kochen"}, nil, nil); r.Outcome != OutcomeNotCovered {
+	if r := h.Handle(context.Background(), Command{Name: Quote, Arg: "Kochen"}, nil, nil); r.Outcome != OutcomeNotCovered {
 		t.Errorf("no quotes: %+v", r)
 	}
-	if r := h.Handle(context.Background(), Command{Quote, ""}, nil, nil); r.Outcome != OutcomeRejected || !r.Ephemeral {
+	if r := h.Handle(context.Background(), Command{Name: Quote, Arg: ""}, nil, nil); r.Outcome != OutcomeRejected || !r.Ephemeral {
 		t.Errorf("empty topic: %+v", r)
 	}
 }
@@ -259,7 +259,7 @@ func TestCheck(t *testing.T) {
 		},
 	}
 	h := NewHandler(eng, Options{MaxQuestion: 50})
-	ok := []Command{{Ask, "Was ist DOGE?"}, {Summary, ""}, {Summary, "tech-oligarchen"}, {Quote, "Libra"}, {Quote, "¶12"}, {Quote, "fn1"}, {Help, ""}}
+	ok := []Command{{Name: Ask, Arg: "Was ist DOGE?"}, {Name: Summary, Arg: ""}, {Name: Summary, Arg: "tech-oligarchen"}, {Name: Quote, Arg: "Libra"}, {Name: Quote, Arg: "¶12"}, {Name: Quote, Arg: "fn1"}, {Name: Help, Arg: ""}}
 	for _, c := range ok {
 		if err := h.Check(c); err != nil {
 			t.Errorf("Check(%+v) = %v", c, err)
@@ -269,11 +269,11 @@ func TestCheck(t *testing.T) {
 		cmd  Command
 		want string
 	}{
-		{Command{Ask, " "}, "Bitte stell eine Frage"},
-		{Command{Summary, "Kochen"}, "Einen Abschnitt „Kochen“ gibt es nicht. Die Abschnitte sind: „Einleitung“, „Tech-Oligarchen an der Macht“"},
-		{Command{Summary, "Anmerkungen"}, "Die Anmerkungen fasse ich nicht zusammen"},
-		{Command{Quote, "¶999"}, "Eine Stelle „¶999“ gibt es nicht; die Stellen heißen ¶1–¶17, Fn1–Fn3, Kolophon."},
-		{Command{Quote, ""}, "Wozu soll ich zitieren?"},
+		{Command{Name: Ask, Arg: " "}, "Bitte stell eine Frage"},
+		{Command{Name: Summary, Arg: "Kochen"}, "Einen Abschnitt „Kochen“ gibt es nicht. Die Abschnitte sind: „Einleitung“, „Tech-Oligarchen an der Macht“"},
+		{Command{Name: Summary, Arg: "Anmerkungen"}, "Die Anmerkungen fasse ich nicht zusammen"},
+		{Command{Name: Quote, Arg: "¶999"}, "Eine Stelle „¶999“ gibt es nicht; die Stellen heißen ¶1–¶17, Fn1–Fn3, Kolophon."},
+		{Command{Name: Quote, Arg: ""}, "Wozu soll ich zitieren?"},
 	}
 	for _, tt := range bad {
 		err := h.Check(tt.cmd)

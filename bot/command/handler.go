@@ -21,6 +21,16 @@ type Engine interface {
 	Essay() *content.Essay
 }
 
+// Library is what an Engine over several texts adds so that askers can
+// choose one; answer.Routed implements it. Ask needs nothing more: the
+// text travels in bot.Request.TextID. An Engine without these methods is
+// one text, and naming a text is refused.
+type Library interface {
+	Texts() []*content.Text
+	SummaryOf(ctx context.Context, textID, section string, onText func(string)) (bot.Answer, error)
+	QuoteFrom(ctx context.Context, textID, topic string, n int) ([]bot.Quote, error)
+}
+
 // Outcomes of a request, as metrics count them.
 const (
 	OutcomeOK         = "ok"
@@ -82,6 +92,7 @@ type Options struct {
 // Handler runs commands against an engine. It is safe for concurrent use.
 type Handler struct {
 	eng  Engine
+	lib  Library // nil when eng is one text
 	opts Options
 	log  *slog.Logger
 }
@@ -98,11 +109,52 @@ func NewHandler(eng Engine, opts Options) *Handler {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Handler{eng: eng, opts: opts, log: log}
+	lib, _ := eng.(Library)
+	return &Handler{eng: eng, lib: lib, opts: opts, log: log}
 }
 
 // Essay returns the essay the engine answers about (for autocomplete).
 func (h *Handler) Essay() *content.Essay { return h.eng.Essay() }
+
+// Texts lists the library's texts; nil when the engine is one text.
+func (h *Handler) Texts() []*content.Text {
+	if h.lib == nil {
+		return nil
+	}
+	return h.lib.Texts()
+}
+
+// EssayOf is the essay of the text id; "" (or an ID the library does
+// not hold) is the default text.
+func (h *Handler) EssayOf(id string) *content.Essay {
+	for _, t := range h.Texts() {
+		if id != "" && t.ID == id {
+			return &t.Essay
+		}
+	}
+	return h.eng.Essay()
+}
+
+// CheckText rejects a text ID the library does not hold ("" is always
+// fine: the library chooses). The message lists the texts there are.
+func (h *Handler) CheckText(id string) error {
+	if id == "" {
+		return nil
+	}
+	var list []string
+	for _, t := range h.Texts() {
+		if t.ID == id {
+			return nil
+		}
+		list = append(list, fmt.Sprintf("`%s` (%s)", t.ID, t.Title()))
+	}
+	if len(list) == 0 {
+		return &bot.InputError{Msg: "Hier gibt es nur einen Text; lass die Textwahl weg. " +
+			"(There is only one text here; leave the text out.)"}
+	}
+	return &bot.InputError{Msg: fmt.Sprintf("Einen Text „%s“ gibt es nicht. Die Texte sind: %s. "+
+		"(There is no such text; pick one of those above.)", Excerpt(id, 40), strings.Join(list, ", "))}
+}
 
 // Apology is what users see when something failed inside.
 const Apology = "Entschuldigung, da ist bei mir etwas schiefgegangen. Bitte versuch es gleich noch einmal. " +
@@ -115,13 +167,13 @@ const Apology = "Entschuldigung, da ist bei mir etwas schiefgegangen. Bitte vers
 func (h *Handler) Handle(ctx context.Context, cmd Command, history []bot.Turn, onText func(string)) Reply {
 	switch cmd.Name {
 	case Ask:
-		return h.ask(ctx, cmd.Arg, history, onText)
+		return h.ask(ctx, cmd.Arg, cmd.Text, history, onText)
 	case Summary:
-		return h.summary(ctx, cmd.Arg, onText)
+		return h.summary(ctx, cmd.Arg, cmd.Text, onText)
 	case Quote:
-		return h.quote(ctx, cmd.Arg)
+		return h.quote(ctx, cmd.Arg, cmd.Text)
 	default:
-		return HelpFor(cmd)
+		return h.HelpFor(cmd)
 	}
 }
 
@@ -148,13 +200,18 @@ func (h *Handler) CheckQuestion(q string) error {
 // ephemeral); Handle calls it too. The message is for the user, in German
 // and English.
 func (h *Handler) Check(cmd Command) error {
+	if cmd.Name == Ask || cmd.Name == Summary || cmd.Name == Quote {
+		if err := h.CheckText(cmd.Text); err != nil {
+			return err
+		}
+	}
 	switch cmd.Name {
 	case Ask:
 		return h.CheckQuestion(cmd.Arg)
 	case Summary:
-		return h.checkSection(cmd.Arg)
+		return h.checkSection(cmd.Arg, cmd.Text)
 	case Quote:
-		return h.checkTopic(cmd.Arg)
+		return h.checkTopic(cmd.Arg, cmd.Text)
 	}
 	return nil
 }
@@ -165,16 +222,26 @@ func (h *Handler) Sections() []string {
 	return h.eng.Essay().BodySections()
 }
 
-func (h *Handler) checkSection(section string) error {
+func (h *Handler) checkSection(section, textID string) error {
 	section = strings.TrimSpace(section)
 	if section == "" {
 		return nil // the whole essay
 	}
-	heading, _ := h.eng.Essay().Section(section)
+	if textID == "" && h.lib != nil {
+		// Without a chosen text, the library takes the section from
+		// whichever text has it (answer.Routed.Summary).
+		for _, t := range h.lib.Texts() {
+			if heading, _ := t.Section(section); heading != "" && heading != content.NotesSection {
+				return nil
+			}
+		}
+	}
+	essay := h.EssayOf(textID)
+	heading, _ := essay.Section(section)
 	if heading != "" && heading != content.NotesSection {
 		return nil
 	}
-	list := "„" + strings.Join(h.Sections(), "“, „") + "“"
+	list := "„" + strings.Join(essay.BodySections(), "“, „") + "“"
 	if heading == content.NotesSection {
 		return &bot.InputError{Msg: fmt.Sprintf("Die Anmerkungen fasse ich nicht zusammen, zitiere sie aber gern (`/quote Fn1`). "+
 			"Die Abschnitte sind: %s. (I don't summarize the notes, but I quote them; the sections are listed above.)", list)}
@@ -183,13 +250,13 @@ func (h *Handler) checkSection(section string) error {
 		"(There is no such section; pick one of those above, or leave it out for the whole essay.)", Excerpt(section, 60), list)}
 }
 
-func (h *Handler) checkTopic(topic string) error {
+func (h *Handler) checkTopic(topic, textID string) error {
 	topic = strings.TrimSpace(topic)
 	if topic == "" {
 		return &bot.InputError{Msg: "Wozu soll ich zitieren? Zum Beispiel `/quote DOGE` oder `/quote ¶12`. " +
 			"(What should I quote? For example `/quote Libra` or `/quote ¶12`.)"}
 	}
-	essay := h.eng.Essay()
+	essay := h.EssayOf(textID)
 	if !content.LooksLikeLabel(topic) {
 		return nil
 	}
@@ -200,34 +267,46 @@ func (h *Handler) checkTopic(topic string) error {
 		"(There is no passage by that label; the labels are listed above.)", Excerpt(topic, 20), essay.LabelRange())}
 }
 
-func (h *Handler) ask(ctx context.Context, q string, history []bot.Turn, onText func(string)) Reply {
-	if err := h.CheckQuestion(q); err != nil {
+func (h *Handler) ask(ctx context.Context, q, textID string, history []bot.Turn, onText func(string)) Reply {
+	if err := h.Check(Command{Name: Ask, Arg: q, Text: textID}); err != nil {
 		return h.failed(Ask, err)
 	}
-	a, err := h.eng.Ask(ctx, bot.Request{Question: strings.TrimSpace(q), History: history, OnText: onText})
+	a, err := h.eng.Ask(ctx, bot.Request{Question: strings.TrimSpace(q), History: history, OnText: onText, TextID: textID})
 	if err != nil {
 		return h.failed(Ask, err)
 	}
 	return answerReply(Ask, a)
 }
 
-func (h *Handler) summary(ctx context.Context, section string, onText func(string)) Reply {
-	if err := h.checkSection(section); err != nil {
+func (h *Handler) summary(ctx context.Context, section, textID string, onText func(string)) Reply {
+	if err := h.Check(Command{Name: Summary, Arg: section, Text: textID}); err != nil {
 		return h.failed(Summary, err)
 	}
-	a, err := h.eng.Summary(ctx, strings.TrimSpace(section), onText)
+	var a bot.Answer
+	var err error
+	if textID != "" { // CheckText made sure h.lib holds it
+		a, err = h.lib.SummaryOf(ctx, textID, strings.TrimSpace(section), onText)
+	} else {
+		a, err = h.eng.Summary(ctx, strings.TrimSpace(section), onText)
+	}
 	if err != nil {
 		return h.failed(Summary, err)
 	}
 	return answerReply(Summary, a)
 }
 
-func (h *Handler) quote(ctx context.Context, topic string) Reply {
+func (h *Handler) quote(ctx context.Context, topic, textID string) Reply {
 	topic = strings.TrimSpace(topic)
-	if err := h.checkTopic(topic); err != nil {
+	if err := h.Check(Command{Name: Quote, Arg: topic, Text: textID}); err != nil {
 		return h.failed(Quote, err)
 	}
-	qs, err := h.eng.Quote(ctx, topic, h.opts.Quotes)
+	var qs []bot.Quote
+	var err error
+	if textID != "" {
+		qs, err = h.lib.QuoteFrom(ctx, textID, topic, h.opts.Quotes)
+	} else {
+		qs, err = h.eng.Quote(ctx, topic, h.opts.Quotes)
+	}
 	if err != nil {
 		return h.failed(Quote, err)
 	}

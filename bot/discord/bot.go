@@ -56,6 +56,9 @@ type Config struct {
 	Logger             *slog.Logger
 	// Metrics may be nil.
 	Metrics Metrics
+	// ChannelTexts maps a channel ID to the ID of the text questions there
+	// are about when the asker names none (DISCORD_CHANNEL_TEXTS).
+	ChannelTexts map[string]string
 }
 
 // Bot is the Discord adapter. Create it with New and run it with Run.

@@ -9,13 +9,15 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/leviathan-bot/leviathan/bot"
+	"github.com/leviathan-bot/leviathan/bot/command"
 	"github.com/leviathan-bot/leviathan/content"
 )
 
 // Discord's limits on command definitions and choices.
 const (
-	maxChoices    = 25
-	maxChoiceName = 100
+	maxChoices     = 25
+	maxChoiceName  = 100
+	maxDescription = 100
 )
 
 // commandDefs returns the slash commands, with the summary's section choices
@@ -35,7 +37,7 @@ func (b *Bot) commandDefs() []*discordgo.ApplicationCommand {
 		maxQ = bot.MaxQuestionRunes
 	}
 	dm := b.cfg.AllowDMs
-	return []*discordgo.ApplicationCommand{
+	cmds := []*discordgo.ApplicationCommand{
 		{
 			Name: "ask", Description: "Frage zum Essay stellen, Antwort mit Belegen · Ask about the essay, answered with citations",
 			DMPermission: &dm,
@@ -65,6 +67,76 @@ func (b *Bot) commandDefs() []*discordgo.ApplicationCommand {
 			DMPermission: &dm,
 		},
 	}
+	if !b.h.BuiltinOnly() {
+		// Not the built-in essay alone: the descriptions name the default
+		// text from its metadata, or the library.
+		about := b.h.DefaultTitle()
+		if len(b.h.Texts()) > 1 {
+			about = "den Texten"
+		}
+		cmds[0].Description = clip("Frage zu "+about+" stellen, Antwort mit Belegen · Ask a question, answered with citations", maxDescription)
+		cmds[0].Options[0].Description = "Deine Frage · Your question"
+		cmds[1].Description = clip(b.h.DefaultTitle()+" oder einen Abschnitt zusammenfassen · Summarize a text or a section", maxDescription)
+		cmds[1].Options[0].Description = "Abschnitt (leer: der ganze Text) · Section (empty: the whole text)"
+	}
+	if len(b.h.Texts()) > 1 {
+		// A library: each question may name its text, and the sections
+		// depend on the text chosen, so they are suggested as the asker
+		// types instead of being fixed choices.
+		for _, c := range cmds[:3] {
+			c.Options = append(c.Options, &discordgo.ApplicationCommandOption{
+				Type: discordgo.ApplicationCommandOptionString, Name: textOption, Autocomplete: true,
+				Description: "Welcher Text (leer: der passende) · Which text (empty: the best match)",
+			})
+		}
+		sec := cmds[1].Options[0]
+		sec.Choices, sec.Autocomplete = nil, true
+		texts := *cmds[3] // like /help: no options, the same DM setting
+		texts.Name, texts.Description = command.TextsName, "Die Texte, zu denen ich antworte · The texts I answer about"
+		cmds = append(cmds, &texts)
+	}
+	return cmds
+}
+
+// textOption is the option of /ask, /summary and /quote that names a text.
+const textOption = "text"
+
+// textChoices suggests the texts whose ID or title contains what the user
+// typed.
+func textChoices(texts []*content.Text, typed string) []*discordgo.ApplicationCommandOptionChoice {
+	lower := strings.ToLower(strings.TrimSpace(typed))
+	out := []*discordgo.ApplicationCommandOptionChoice{}
+	for _, t := range texts {
+		if len(out) == maxChoices {
+			break
+		}
+		if !strings.Contains(t.ID, lower) && !strings.Contains(strings.ToLower(t.Title()), lower) {
+			continue
+		}
+		name := t.Title()
+		if name != t.ID {
+			name = t.ID + " · " + name
+		}
+		out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: clip(name, maxChoiceName), Value: t.ID})
+	}
+	return out
+}
+
+// sectionChoices suggests the sections of essay (without the notes) that
+// contain what the user typed.
+func sectionChoices(essay *content.Essay, typed string) []*discordgo.ApplicationCommandOptionChoice {
+	lower := strings.ToLower(strings.TrimSpace(typed))
+	out := []*discordgo.ApplicationCommandOptionChoice{}
+	for _, s := range essay.BodySections() {
+		if len(out) == maxChoices {
+			break
+		}
+		if strings.Contains(strings.ToLower(s), lower) {
+			name := clip(s, maxChoiceName)
+			out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: name, Value: name})
+		}
+	}
+	return out
 }
 
 // register replaces the application's commands with one bulk overwrite.

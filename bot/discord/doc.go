@@ -5,7 +5,10 @@
 //
 // How it talks to Discord:
 //   - Slash commands (/ask, /summary, /quote, /help) are registered with one
-//     bulk overwrite at start, on one guild (instant) or globally.
+//     bulk overwrite at start, on one guild (instant) or globally. With a
+//     library of several texts, /ask, /summary and /quote take a text option
+//     (else the channel's text, Config.ChannelTexts, else the library
+//     routes) and /texts lists the texts.
 //   - Refusals (unknown section or label, a question too long, the rate limit,
 //     access) are ephemeral replies sent before any deferral; an error that
 //     only shows after it replaces the loading message with an ephemeral

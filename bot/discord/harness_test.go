@@ -25,9 +25,42 @@ type fakeEngine struct {
 	ask     func(ctx context.Context, r bot.Request) (bot.Answer, error)
 	summary func(ctx context.Context, section string, onText func(string)) (bot.Answer, error)
 	quote   func(ctx context.Context, topic string, n int) ([]bot.Quote, error)
+	// texts makes the engine a library (command.Library) of these texts;
+	// with fewer than two it is one text, as the bot sees it.
+	texts []*content.Text
+	// essay is the default text (nil: the built-in essay).
+	essay *content.Essay
 
 	mu        sync.Mutex
 	histories [][]bot.Turn
+	// chosen records the text of each request: "ask gut", "quote ", ….
+	chosen []string
+}
+
+var _ command.Library = (*fakeEngine)(nil)
+
+func (f *fakeEngine) Texts() []*content.Text { return f.texts }
+
+func (f *fakeEngine) choose(what, textID string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.chosen = append(f.chosen, what+" "+textID)
+}
+
+func (f *fakeEngine) choices() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.chosen)
+}
+
+func (f *fakeEngine) SummaryOf(ctx context.Context, textID, section string, onText func(string)) (bot.Answer, error) {
+	f.choose("summary", textID)
+	return f.Summary(ctx, section, onText)
+}
+
+func (f *fakeEngine) QuoteFrom(ctx context.Context, textID, topic string, n int) ([]bot.Quote, error) {
+	f.choose("quote", textID)
+	return f.Quote(ctx, topic, n)
 }
 
 func citing(text string) bot.Answer {
@@ -39,6 +72,7 @@ func citing(text string) bot.Answer {
 func (f *fakeEngine) Ask(ctx context.Context, r bot.Request) (bot.Answer, error) {
 	f.mu.Lock()
 	f.histories = append(f.histories, r.History)
+	f.chosen = append(f.chosen, "ask "+r.TextID)
 	f.mu.Unlock()
 	if f.ask != nil {
 		return f.ask(ctx, r)
@@ -63,7 +97,12 @@ func (f *fakeEngine) Quote(ctx context.Context, topic string, n int) ([]bot.Quot
 	return []bot.Quote{{Passage: p, Text: p.Text}}, nil
 }
 
-func (f *fakeEngine) Essay() *content.Essay { return content.Load() }
+func (f *fakeEngine) Essay() *content.Essay {
+	if f.essay != nil {
+		return f.essay
+	}
+	return content.Load()
+}
 
 // slowEngine answers like fakeEngine, but the questions named in slow wait
 // until release is closed. started receives each question as the engine

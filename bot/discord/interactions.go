@@ -73,6 +73,28 @@ func stringOption(opts []*discordgo.ApplicationCommandInteractionDataOption, nam
 	return ""
 }
 
+// chosenText is the text a command is about: its text option, else the
+// channel's text (Config.ChannelTexts), else "" (the library chooses).
+func (b *Bot) chosenText(opts []*discordgo.ApplicationCommandInteractionDataOption, channelID string) string {
+	if id := strings.ToLower(strings.TrimSpace(stringOption(opts, textOption))); id != "" {
+		return id
+	}
+	return b.channelText(b.work, channelID)
+}
+
+// channelText is the text of a channel, or of a thread's parent channel
+// (a thread opened on a question stays with the channel's text); "" for
+// none.
+func (b *Bot) channelText(ctx context.Context, channelID string) string {
+	if len(b.cfg.ChannelTexts) == 0 {
+		return ""
+	}
+	if id, ok := b.cfg.ChannelTexts[channelID]; ok {
+		return id
+	}
+	return b.cfg.ChannelTexts[b.parentOf(ctx, channelID)]
+}
+
 func (b *Bot) onCommand(i *discordgo.Interaction) {
 	start := time.Now()
 	ctx := b.work
@@ -85,8 +107,13 @@ func (b *Bot) onCommand(i *discordgo.Interaction) {
 		cmd = command.Command{Name: command.Summary, Arg: stringOption(data.Options, "section")}
 	case command.Quote:
 		cmd = command.Command{Name: command.Quote, Arg: stringOption(data.Options, "topic")}
+	case command.TextsName:
+		cmd = command.Command{Name: command.TextsName}
 	default: // help, and commands of an older registration
 		cmd = command.Command{Name: command.Help}
+	}
+	if cmd.Name != command.Help && cmd.Name != command.TextsName {
+		cmd.Text = b.chosenText(data.Options, i.ChannelID)
 	}
 	user, roles := interactionUser(i)
 	if user == nil {
@@ -99,8 +126,13 @@ func (b *Bot) onCommand(i *discordgo.Interaction) {
 		return
 	}
 	if cmd.Name == command.Help {
-		b.respond(ctx, i, command.HelpReply().Body(), true)
+		b.respond(ctx, i, b.h.HelpReply().Body(), true)
 		b.metrics.Question(command.Help, command.OutcomeOK, time.Since(start))
+		return
+	}
+	if cmd.Name == command.TextsName {
+		b.respond(ctx, i, b.h.TextsReply(b.channelText(ctx, i.ChannelID)).Body(), true)
+		b.metrics.Question(command.TextsName, command.OutcomeOK, time.Since(start))
 		return
 	}
 	// What can be refused without the engine is refused now, before the
@@ -130,15 +162,20 @@ func (b *Bot) onCommand(i *discordgo.Interaction) {
 
 func (b *Bot) onAutocomplete(i *discordgo.Interaction) {
 	data := i.ApplicationCommandData()
-	var typed string
+	var typed, focus string
 	for _, o := range data.Options {
 		if o.Focused {
-			typed = o.StringValue()
+			typed, focus = o.StringValue(), o.Name
 		}
 	}
 	var choices []*discordgo.ApplicationCommandOptionChoice
-	if data.Name == command.Quote {
-		choices = labelChoices(b.h.Essay(), typed)
+	switch {
+	case focus == textOption:
+		choices = textChoices(b.h.Texts(), typed)
+	case data.Name == command.Quote:
+		choices = labelChoices(b.h.EssayOf(b.chosenText(data.Options, i.ChannelID)), typed)
+	case data.Name == command.Summary:
+		choices = sectionChoices(b.h.EssayOf(b.chosenText(data.Options, i.ChannelID)), typed)
 	}
 	if choices == nil {
 		choices = []*discordgo.ApplicationCommandOptionChoice{}

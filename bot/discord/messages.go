@@ -248,6 +248,9 @@ func (b *Bot) handleMessage(in *incoming) {
 		return
 	}
 	cmd := command.Parse(text)
+	if cmd.Name == command.Ask || cmd.Name == command.Summary || cmd.Name == command.Quote {
+		cmd.Text = b.channelText(ctx, in.m.ChannelID)
+	}
 	if b.answeredWithoutEngine(ctx, in, kind, cmd, start) {
 		return
 	}
@@ -267,7 +270,7 @@ func (b *Bot) onEmptyMessage(ctx context.Context, in *incoming, kind string, sta
 		b.say(ctx, in.reply, unreadableText)
 		b.metrics.Question(kind, command.OutcomeRejected, time.Since(start))
 	case in.mentioned || in.dm: // "@Leviathan" alone
-		b.say(ctx, in.reply, command.HelpReply().Body())
+		b.say(ctx, in.reply, b.h.HelpReply().Body())
 		b.metrics.Question(command.Help, command.OutcomeOK, time.Since(start))
 	default: // readable but empty: an image or a sticker in a thread
 		b.log.Debug("message without text to answer", "channel", in.m.ChannelID)
@@ -281,7 +284,7 @@ func (b *Bot) onEmptyMessage(ctx context.Context, in *incoming, kind string, sta
 func (b *Bot) answeredWithoutEngine(ctx context.Context, in *incoming, kind string, cmd command.Command, start time.Time) bool {
 	switch cmd.Name {
 	case command.Help, command.Quit, command.Reset:
-		b.say(ctx, in.reply, command.HelpFor(cmd).Body())
+		b.say(ctx, in.reply, b.h.HelpFor(cmd).Body())
 		b.metrics.Question(command.Help, command.OutcomeOK, time.Since(start))
 		return true
 	}

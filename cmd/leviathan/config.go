@@ -58,6 +58,9 @@ type Config struct {
 	AllowedChannels []string
 	AllowedRoles    []string
 	AllowedUsers    []string
+	// ChannelTexts maps a channel ID to the text questions there are about
+	// when they name none.
+	ChannelTexts map[string]string
 	// Questions per minute and burst, for every question of one user and
 	// for those a language model answers.
 	Rate, LLMRate   float64
@@ -152,6 +155,8 @@ var settings = []setting{
 		func(c *Config, v string) (err error) { c.AllowedRoles, err = snowflakes(v); return }},
 	{"DISCORD_ALLOWED_USERS", "allowed-users", "", "comma-separated user IDs allowed to ask (empty: everyone)", false,
 		func(c *Config, v string) (err error) { c.AllowedUsers, err = snowflakes(v); return }},
+	{"DISCORD_CHANNEL_TEXTS", "channel-texts", "", "comma-separated channelID:textID pairs: the text a question in that channel is about when it names none", false,
+		func(c *Config, v string) (err error) { c.ChannelTexts, err = channelTexts(v); return }},
 	{"DISCORD_RATE", "rate", "6", "questions per minute one user may ask, on average (0: no limit)", false,
 		func(c *Config, v string) (err error) { c.Rate, err = perMinute(v); return }},
 	{"DISCORD_BURST", "burst", "5", "questions one user may ask in quick succession before DISCORD_RATE applies", false,
@@ -449,6 +454,33 @@ func snowflakeOrEmpty(v string) error {
 		return errors.New("must be a Discord ID (digits)")
 	}
 	return nil
+}
+
+// channelTexts reads "channelID:textID,…". Whether the texts exist is
+// checked once the library is loaded (checkChannelTexts).
+func channelTexts(v string) (map[string]string, error) {
+	var out map[string]string
+	for _, f := range strings.Split(v, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		ch, id, ok := strings.Cut(f, ":")
+		ch, id = strings.TrimSpace(ch), strings.ToLower(strings.TrimSpace(id))
+		if !ok || ch == "" || id == "" {
+			return nil, fmt.Errorf("%q: must be channelID:textID", f)
+		}
+		if err := snowflakeOrEmpty(ch); err != nil {
+			return nil, fmt.Errorf("%q: the channel %w", f, err)
+		}
+		if _, dup := out[ch]; dup {
+			return nil, fmt.Errorf("channel %s is named twice", ch)
+		}
+		if out == nil {
+			out = map[string]string{}
+		}
+		out[ch] = id
+	}
+	return out, nil
 }
 
 func snowflakes(v string) ([]string, error) {

@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"io"
+	"maps"
 	"strings"
 	"testing"
 )
@@ -86,5 +87,26 @@ func TestCommandsUseTheirOwnSettings(t *testing.T) {
 	}
 	if code, _, _ := runWith(t, "", nil, "ask", "--burst", "5", "Was ist DOGE?"); code != exitUsage {
 		t.Errorf("ask --burst: exit %d, want a usage error", code)
+	}
+}
+
+func TestConfigChannelTexts(t *testing.T) {
+	cfg, err := load(t, []string{"DISCORD_CHANNEL_TEXTS= 800000000000000002:Gut , 800000000000000005:essay,"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"800000000000000002": "gut", "800000000000000005": "essay"}
+	if !maps.Equal(cfg.ChannelTexts, want) {
+		t.Errorf("ChannelTexts = %v, want %v", cfg.ChannelTexts, want)
+	}
+	for _, c := range []struct{ v, want string }{
+		{"800000000000000002", "must be channelID:textID"},
+		{"800000000000000002:", "must be channelID:textID"},
+		{"general:gut", "must be a Discord ID"},
+		{"800000000000000002:gut,800000000000000002:essay", "named twice"},
+	} {
+		if _, err := load(t, []string{"DISCORD_CHANNEL_TEXTS=" + c.v}, nil); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: err = %v, want %q", c.v, err, c.want)
+		}
 	}
 }

@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
 
 	"github.com/leviathan-bot/leviathan/bot/command"
 	"github.com/leviathan-bot/leviathan/bot/discord"
+	"github.com/leviathan-bot/leviathan/content"
 )
 
 // runServe runs the Discord bot until ctx is cancelled (SIGINT/SIGTERM),
@@ -44,6 +47,10 @@ func (m *Main) runServe(ctx context.Context, args []string) int {
 	}
 	o.Ready.OK("index")
 	eng := lib.answers.Routed()
+	if err := checkChannelTexts(cfg.ChannelTexts, eng.Texts()); err != nil {
+		fmt.Fprintf(m.Stderr, "leviathan serve: %v\n", err)
+		return exitUsage
+	}
 
 	h := command.NewHandler(eng, command.Options{MaxQuestion: cfg.MaxQuestion, Logger: log})
 	b, err := discord.New(discordConfig(cfg, log, o.Metrics), h)
@@ -71,6 +78,29 @@ func discordConfig(cfg Config, log *slog.Logger, metrics discord.Metrics) discor
 		MaxQuestion: cfg.MaxQuestion, MaxConcurrent: cfg.MaxConcurrent,
 		Threads: cfg.Threads, MessageContent: cfg.MessageContent, AllowDMs: cfg.AllowDMs,
 		ShardID: cfg.ShardID, ShardCount: cfg.ShardCount, ShutdownTimeout: cfg.ShutdownTimeout,
-		Logger: log, Metrics: metrics,
+		Logger: log, Metrics: metrics, ChannelTexts: cfg.ChannelTexts,
 	}
+}
+
+// checkChannelTexts reports, all at once, the texts DISCORD_CHANNEL_TEXTS
+// names that the library does not hold.
+func checkChannelTexts(channels map[string]string, texts []*content.Text) error {
+	have := map[string]bool{}
+	var ids []string
+	for _, t := range texts {
+		have[t.ID] = true
+		ids = append(ids, t.ID)
+	}
+	var bad []string
+	for ch, id := range channels {
+		if !have[id] {
+			bad = append(bad, fmt.Sprintf("%s:%s", ch, id))
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	slices.Sort(bad)
+	return fmt.Errorf("DISCORD_CHANNEL_TEXTS names texts the library does not hold: %s (the texts are: %s)",
+		strings.Join(bad, ", "), strings.Join(ids, ", "))
 }

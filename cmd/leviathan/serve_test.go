@@ -214,3 +214,31 @@ func procMemory(t *testing.T, pid int) (rss, hwm int) {
 	}
 	return rss, hwm
 }
+
+// A channel's text that the library does not hold stops serve at start,
+// before Discord is reached, with every such text named.
+func TestServeRefusesUnknownChannelTexts(t *testing.T) {
+	srv := discordtest.New(t)
+	var errOut syncBuffer
+	env := append(serveEnv(t, srv), "LEVIATHAN_TEXTS="+textsDir(t),
+		"DISCORD_CHANNEL_TEXTS=800000000000000002:gut,800000000000000005:kochbuch,800000000000000006:roman")
+	m := &Main{Stdin: strings.NewReader(""), Stdout: &strings.Builder{}, Stderr: &errOut, Environ: env}
+	if code := m.Run(ctxTimeout(t), []string{"serve"}); code != exitUsage {
+		t.Fatalf("exit %d, want %d\n%s", code, exitUsage, errOut.String())
+	}
+	got := errOut.String()
+	for _, want := range []string{"800000000000000005:kochbuch, 800000000000000006:roman", "the texts are: "} {
+		if !strings.Contains(got, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, ":gut") || srv.Commands(discordtest.DefaultGuildID) != nil {
+		t.Errorf("a known text was reported, or commands were registered:\n%s", got)
+	}
+}
+
+func ctxTimeout(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
