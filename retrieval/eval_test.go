@@ -150,8 +150,12 @@ func TestEvaluation(t *testing.T) {
 			}
 		}
 		t.Logf("%s: off-topic questions without evidence %d/%d; answers found without evidence %d", half, offRefused, offTotal, unsupported)
-		if unsupported > maxUnsupported {
-			t.Errorf("%s: %d answers found but not marked relevant, at most %d", half, unsupported, maxUnsupported)
+		limit := maxUnsupported
+		if dict == nil {
+			limit += 2 // English questions find German words by cognates only
+		}
+		if unsupported > limit {
+			t.Errorf("%s: %d answers found but not marked relevant, at most %d", half, unsupported, limit)
 		}
 		for _, lang := range []string{"de", "en"} {
 			m, b := got[lang], baseline[lang]

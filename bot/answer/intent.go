@@ -79,7 +79,7 @@ var (
 
 	metaAuthor      = regexp.MustCompile(`(?i)\b(wer (hat|hatte) .*(geschrieben|verfasst)|wer (schrieb|schreibt|verfasste|ist (der|die) (autor|autorin|verfasser|verfasserin))|von wem (ist|stammt)|wie hei(ß|ss)t (der|die) (autor|autorin|verfasser)|who (wrote|writes|authored|is the (author|writer))|(author|writer)'?s name|by whom was (it|the \w+) written)\b`)
 	metaTranslators = regexp.MustCompile(`(?i)\b((wer|von wem|durch wen) .*(übersetzt|übertragen|uebersetzt)|übersetzer\w*|uebersetzer\w*|who .*translat\w*|translator\w*|by whom .*translat\w*)`)
-	metaPublished   = regexp.MustCompile(`(?i)\b((wo|wann|in welche\w*) .*(erschien\w*|erschein\w*|veröffentlicht|publiziert)|erstveröffentlich\w*|ursprünglich .*(erschien|veröffentlicht)|(where|when|in which \w+) .*(published|appeared|first came out)|original(ly)? (published|appeared)|first published)`)
+	metaPublished   = regexp.MustCompile(`(?i)\b((wo|wann|in welche\w*) .*(erschien\w*|erschein\w*|veröffentlicht|publiziert)|erstveröffentlich\w*|ursprünglich .*(erschien|veröffentlicht)|(where|when|in which \w+) .*(publish\w*|appear\w*|c(a|o)me out)|original(ly)? (published|appeared)|first published)`)
 	metaTitle       = regexp.MustCompile(`(?i)\b(wie (hei(ß|ss)t|lautet) (der|das) (text|essay|beitrag|artikel|titel)|welchen titel|what'?s? (is )?the (title|name) of|what is (it|the \w+) called|(der|the) titel?\b)`)
 	metaLanguage    = regexp.MustCompile(`(?i)\b(in welcher sprache|welche sprache|originalsprache|what language|which language|original language)`)
 
