@@ -246,8 +246,8 @@ func (h *Handler) checkSection(section, textID string) error {
 		return &bot.InputError{Msg: fmt.Sprintf("Die Anmerkungen fasse ich nicht zusammen, zitiere sie aber gern (`/quote Fn1`). "+
 			"Die Abschnitte sind: %s. (I don't summarize the notes, but I quote them; the sections are listed above.)", list)}
 	}
-	return &bot.InputError{Msg: fmt.Sprintf("Einen Abschnitt „%s“ gibt es nicht. Die Abschnitte sind: %s – oder lass ihn weg für den ganzen Essay. "+
-		"(There is no such section; pick one of those above, or leave it out for the whole essay.)", Excerpt(section, 60), list)}
+	return &bot.InputError{Msg: fmt.Sprintf("Einen Abschnitt „%s“ gibt es nicht. Die Abschnitte sind: %s – oder lass ihn weg für den ganzen Text („%s“). "+
+		"(There is no such section; pick one of those above, or leave it out for the whole text.)", Excerpt(section, 60), list, Excerpt(essay.Meta.Title, 60))}
 }
 
 func (h *Handler) checkTopic(topic, textID string) error {
@@ -313,7 +313,8 @@ func (h *Handler) quote(ctx context.Context, topic, textID string) Reply {
 	r := Reply{Command: Quote, Outcome: OutcomeOK, Sources: []Source{}}
 	if len(qs) == 0 {
 		r.Outcome = OutcomeNotCovered
-		r.Text = fmt.Sprintf("Zu „%s“ finde ich keine Stelle im Essay. (Nothing in the essay on that.)", topic)
+		title := h.EssayOf(textID).Meta.Title
+		r.Text = fmt.Sprintf("Zu „%s“ finde ich keine Stelle in „%s“. (Nothing in the text on that.)", topic, title)
 		return r
 	}
 	var b strings.Builder
