@@ -124,3 +124,34 @@ func checkNothingAfter(t *testing.T, cs []bot.Citation) {
 		}
 	}
 }
+
+func TestLibraryUpTo(t *testing.T) {
+	l := newTestLibrary(t, "gut.md", "notiz.txt")
+	r := l.Routed()
+	ctx := context.Background()
+	// Without a chosen text, the question is about the text the reading
+	// position is in, and keeps to it.
+	a, err := r.Ask(ctx, bot.Request{Question: "Was ist eine blockfreie Digitalpolitik?", UpTo: upTo})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(a.Text, "Das steht in einem späteren Teil") {
+		t.Errorf("routed question up to %q:\n%s", upTo, a.Text)
+	}
+	// Another text chosen by name has no such section: not limited.
+	if _, err := r.Ask(ctx, bot.Request{Question: "Was steht unter dem ersten Kapitel?", TextID: "gut", UpTo: upTo}); err != nil {
+		t.Errorf("a text without the section: %v", err)
+	}
+	s, err := r.SummaryUpTo(ctx, "", "", upTo, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkNothingAfter(t, s.Citations)
+	if _, err := r.QuoteUpTo(ctx, "", "¶15", 1, upTo); err == nil {
+		t.Error("quoting ¶15 up to ¶5 should be refused")
+	}
+	qs, err := r.QuoteUpTo(ctx, "", "¶15", 1, "")
+	if err != nil || len(qs) != 1 {
+		t.Errorf("quoting ¶15 without a limit: %v, %v", qs, err)
+	}
+}
