@@ -128,6 +128,14 @@ func (e *Engine) Ask(ctx context.Context, req bot.Request) (bot.Answer, error) {
 		req.UpTo = ""
 		return l.Ask(ctx, req)
 	}
+	if p, ok := e.namesLater(q); ok {
+		// "Was sagt ¶15?" before the group has read ¶15.
+		a := e.laterPart(q, p)
+		if notice != "" {
+			a.Notice = notice
+		}
+		return a, nil
+	}
 	u := Understand(q, req.History, e.essay)
 	var a bot.Answer
 	var usage bot.Usage

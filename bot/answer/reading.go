@@ -54,13 +54,19 @@ type limitedRetriever struct {
 }
 
 func (r *limitedRetriever) Search(ctx context.Context, query string, k int) ([]retrieval.Hit, error) {
-	hits, err := r.Retriever.Search(ctx, query, k+r.hidden)
+	hits, err := r.Retriever.Search(ctx, query, r.deeper(k))
 	return r.keep(hits, k), err
 }
 
 func (r *limitedRetriever) SearchAll(ctx context.Context, queries []string, k int) ([]retrieval.Hit, error) {
-	hits, err := r.Retriever.SearchAll(ctx, queries, k+r.hidden)
+	hits, err := r.Retriever.SearchAll(ctx, queries, r.deeper(k))
 	return r.keep(hits, k), err
+}
+
+// deeper is how many passages to search for so that k remain after the
+// hidden ones are dropped: never more than the text has.
+func (r *limitedRetriever) deeper(k int) int {
+	return min(k+r.hidden, max(k, r.hidden+len(r.essay.Passages)))
 }
 
 func (r *limitedRetriever) keep(hits []retrieval.Hit, k int) []retrieval.Hit {
@@ -122,4 +128,20 @@ func (e *Engine) laterEvidence() *retrieval.Hit {
 		return nil
 	}
 	return r.later
+}
+
+// namesLater reports whether a question names a passage (by label) or a
+// section that the group has not read yet, and the first such passage.
+func (e *Engine) namesLater(q string) (content.Passage, bool) {
+	if e.full == nil {
+		return content.Passage{}, false
+	}
+	ps, _ := namedPassages(q, e.full)
+	if len(ps) == 0 {
+		return content.Passage{}, false
+	}
+	if _, seen := e.essay.Lookup(ps[0].ID); seen {
+		return content.Passage{}, false
+	}
+	return ps[0], true
 }

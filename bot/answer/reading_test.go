@@ -41,6 +41,26 @@ func TestUpToLaterPart(t *testing.T) {
 	}
 }
 
+func TestUpToNamedLaterPart(t *testing.T) {
+	e := newTestEngine(t, newFakeRetriever())
+	for _, q := range []string{"Was sagt ¶15?", "Worum geht es in „Dynamik der Abhängigkeit und verschärfter Ungleichheit“?"} {
+		a, err := e.Ask(context.Background(), bot.Request{Question: q, UpTo: upTo})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(a.Text, "Das steht in einem späteren Teil („Dynamik") || len(a.Citations) != 0 {
+			t.Errorf("%q up to %q:\n%s\n%v", q, upTo, a.Text, a.Citations)
+		}
+	}
+	a, err := e.Ask(context.Background(), bot.Request{Question: "Was sagt ¶4?", UpTo: upTo})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Citations) == 0 || a.Citations[0].Label != "¶4" {
+		t.Errorf("¶4 up to %q:\n%s", upTo, a.Text)
+	}
+}
+
 func TestUpToEarlierPartAnswers(t *testing.T) {
 	e := newTestEngine(t, newFakeRetriever())
 	a, err := e.Ask(context.Background(), bot.Request{Question: "Welche Dekrete hat Trump am Tag seiner Amtseinführung unterzeichnet?", UpTo: "tech-oligarchen"})
