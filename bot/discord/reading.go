@@ -120,10 +120,10 @@ func (b *Bot) readingOf(ctx context.Context, channelID string) string {
 }
 
 // onReading sets or clears where the group in the channel has read to.
-// Only members who may manage messages in the channel may: the position
-// limits every answer there.
+// Only members who may manage messages in the channel (or administrators)
+// may: the position limits every answer there.
 func (b *Bot) onReading(ctx context.Context, i *discordgo.Interaction) {
-	if i.Member == nil || i.Member.Permissions&discordgo.PermissionManageMessages == 0 {
+	if i.Member == nil || i.Member.Permissions&(discordgo.PermissionManageMessages|discordgo.PermissionAdministrator) == 0 {
 		b.respond(ctx, i, "Die Leseposition dürfen nur Moderator*innen setzen (Recht „Nachrichten verwalten“). "+
 			"(Only members who may manage messages here can set where the group has read to.)", true)
 		return

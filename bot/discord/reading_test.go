@@ -61,6 +61,7 @@ func TestReading(t *testing.T) {
 	if got := r.ephemeral(set(discordgo.PermissionManageMessages, "Kapitel 9")); !strings.Contains(got, "„Einleitung“") {
 		t.Errorf("an unknown section: %q", got)
 	}
+	r.final(set(discordgo.PermissionAdministrator, "Einleitung"), "„Einleitung“")
 	r.final(set(discordgo.PermissionManageMessages, "tech"), "„Tech-Oligarchen an der Macht“")
 	r.final(r.ask("Was ist DOGE?", ""), "Antwort auf")
 	r.final(r.srv.SendInteraction(discordtest.Interaction{Name: "quote", Options: []discordtest.CommandOption{discordtest.Str("topic", "DOGE")}}), "**¶4**")
