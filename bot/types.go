@@ -75,6 +75,10 @@ type Request struct {
 	// TextID names the text the asker chose; empty lets the library route
 	// the question to the text with the best evidence.
 	TextID string `json:"-"`
+	// UpTo is the section a reading group has read to: the answer uses
+	// nothing after it and says so when the question is about a later
+	// part. Empty: the whole text.
+	UpTo string `json:"-"`
 }
 
 // Citation maps an [n] in an answer to the passage it points to.

@@ -415,3 +415,34 @@ func (e *Essay) LabelRange() string {
 	}
 	return strings.Join(append(parts, other...), ", ")
 }
+
+// Through returns the essay as far as a group has read: the passages up to
+// the last one of the section named (matched as Section matches it), and
+// the colophon, which says where the text appeared rather than what it
+// says. The footnotes after that point are left out with the rest. heading
+// is the section as written, "" (and a nil essay) when there is none of
+// that name. The result shares nothing that the caller could change.
+func (e *Essay) Through(section string) (limited *Essay, heading string) {
+	heading, ps := e.Section(section)
+	if heading == "" || heading == NotesSection || len(ps) == 0 {
+		return nil, ""
+	}
+	last := ps[len(ps)-1].Order
+	l := &Essay{Meta: e.Meta, Source: e.Source, Hash: e.Hash + "@" + heading, byLabel: map[string]int{}}
+	for _, p := range e.Passages {
+		if p.Order > last && p.Kind != KindColophon {
+			continue
+		}
+		l.byLabel[normLabel(p.Label)] = len(l.Passages)
+		l.Passages = append(l.Passages, p)
+	}
+	for _, s := range e.Sections {
+		for _, p := range l.Passages {
+			if p.Section == s {
+				l.Sections = append(l.Sections, s)
+				break
+			}
+		}
+	}
+	return l, heading
+}

@@ -174,3 +174,30 @@ func TestLabelRangeAndBodySections(t *testing.T) {
 		t.Errorf("BodySections() = %q", got)
 	}
 }
+
+func TestThrough(t *testing.T) {
+	e := Load()
+	l, h := e.Through("tech-oligarchen")
+	if h != "Tech-Oligarchen an der Macht" || l == nil {
+		t.Fatalf("Through = %v, %q", l, h)
+	}
+	var labels []string
+	for _, p := range l.Passages {
+		labels = append(labels, p.Label)
+	}
+	if got := strings.Join(labels, " "); got != "¶1 ¶2 ¶3 ¶4 ¶5 Kolophon" {
+		t.Errorf("passages %s, want ¶1–¶5 and the colophon", got)
+	}
+	if p, ok := l.Lookup("Kolophon"); !ok || p.Kind != KindColophon {
+		t.Errorf("Lookup(Kolophon) = %v, %v", p, ok)
+	}
+	if _, ok := l.Lookup("¶6"); ok {
+		t.Error("¶6 is after the limit")
+	}
+	if len(e.Passages) != 21 {
+		t.Errorf("the whole essay changed: %d passages", len(e.Passages))
+	}
+	if l, h := e.Through("Kapitel 9"); l != nil || h != "" {
+		t.Errorf("an unknown section: %v, %q", l, h)
+	}
+}

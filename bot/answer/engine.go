@@ -53,6 +53,10 @@ type Engine struct {
 	topK        int
 	noTranslate bool
 	model       *modelPath
+	// full and upTo are set on an engine Limited to a section: the whole
+	// text, and the section as written.
+	full *content.Essay
+	upTo string
 }
 
 // New checks cfg and returns an Engine.
@@ -116,6 +120,22 @@ func (e *Engine) Ask(ctx context.Context, req bot.Request) (bot.Answer, error) {
 	if err != nil {
 		return bot.Answer{}, err
 	}
+	if req.UpTo != "" {
+		l, err := e.Limited(req.UpTo)
+		if err != nil {
+			return bot.Answer{}, err
+		}
+		req.UpTo = ""
+		return l.Ask(ctx, req)
+	}
+	if p, ok := e.namesLater(q); ok {
+		// "Was sagt ¶15?" before the group has read ¶15.
+		a := e.laterPart(q, p)
+		if notice != "" {
+			a.Notice = notice
+		}
+		return a, nil
+	}
 	u := Understand(q, req.History, e.essay)
 	var a bot.Answer
 	var usage bot.Usage
@@ -152,6 +172,9 @@ func (e *Engine) Ask(ctx context.Context, req bot.Request) (bot.Answer, error) {
 		}
 		usage = r.usage
 		switch {
+		case e.laterEvidence() != nil:
+			// The evidence is in a part the group has not read.
+			a = e.laterPart(q, e.laterEvidence().Passage)
 		case !anyRelevant(r.hits) && namesDocument(q):
 			// A question about "the essay" or "the author" that finds no
 			// particular passage asks about the whole text in words the

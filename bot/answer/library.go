@@ -136,11 +136,18 @@ func (l *Library) Ask(ctx context.Context, req bot.Request, textID string) (bot.
 	if err != nil {
 		return bot.Answer{}, err
 	}
-	if textID == "" && l.multi() {
+	if textID == "" && req.UpTo != "" {
+		// Where a group has read to is a place in one text: the
+		// question is about that text.
+		if t, err = l.text(l.sectionText(req.UpTo)); err != nil {
+			return bot.Answer{}, err
+		}
+	} else if textID == "" && l.multi() {
 		if t, err = l.route(ctx, req); err != nil {
 			return bot.Answer{}, err
 		}
 	}
+	req.UpTo = l.upTo(t, req.UpTo)
 	a, err := l.engines[t.ID].Ask(ctx, req)
 	return l.withText(a, t), err
 }
@@ -354,6 +361,61 @@ func (l *Library) Summary(ctx context.Context, section string, onText func(strin
 	return l.withText(a, t), err
 }
 
+// upTo is the limit a text's answers keep: a section the text has, or
+// none when the text has no such section (the reading position is in
+// another text).
+func (l *Library) upTo(t *content.Text, section string) string {
+	if h, _ := t.Section(section); h == "" {
+		return ""
+	}
+	return section
+}
+
+// SummaryUpTo is Summary of the text as far as a group has read (see
+// Engine.Limited); upTo "" is the whole text, and a text without that
+// section is not limited.
+func (l *Library) SummaryUpTo(ctx context.Context, section, upTo string, onText func(string), textID string) (bot.Answer, error) {
+	if textID == "" && upTo != "" {
+		textID = l.sectionText(upTo)
+	}
+	t, err := l.text(textID)
+	if err != nil {
+		return bot.Answer{}, err
+	}
+	e, err := l.engines[t.ID].Limited(l.upTo(t, upTo))
+	if err != nil {
+		return bot.Answer{}, err
+	}
+	a, err := e.Summary(ctx, section, onText)
+	return l.withText(a, t), err
+}
+
+// QuoteUpTo is Quote from the text as far as a group has read: the text
+// that has the section upTo when textID is empty.
+func (l *Library) QuoteUpTo(ctx context.Context, topic string, n int, upTo, textID string) ([]bot.Quote, error) {
+	if upTo == "" {
+		return l.Quote(ctx, topic, n, textID)
+	}
+	if textID == "" {
+		textID = l.sectionText(upTo)
+	}
+	t, err := l.text(textID)
+	if err != nil {
+		return nil, err
+	}
+	e, err := l.engines[t.ID].Limited(l.upTo(t, upTo))
+	if err != nil {
+		return nil, err
+	}
+	qs, err := e.Quote(ctx, topic, n)
+	if l.multi() {
+		for i := range qs {
+			qs[i].TextID, qs[i].TextTitle = t.ID, t.Title()
+		}
+	}
+	return qs, err
+}
+
 // Routed is the library seen as one engine, as the front ends take it:
 // questions and quotes go to the text with the best evidence, summaries to
 // the text that has the section named (the default text without one).
@@ -379,6 +441,21 @@ func (r Routed) SummaryOf(ctx context.Context, textID, section string, onText fu
 // QuoteFrom quotes the text textID ("": the text the topic routes to).
 func (r Routed) QuoteFrom(ctx context.Context, textID, topic string, n int) ([]bot.Quote, error) {
 	return r.l.Quote(ctx, topic, n, textID)
+}
+
+// SummaryUpTo summarizes as SummaryOf does, from the text only as far as
+// a group has read (upTo, a section; "" is the whole text).
+func (r Routed) SummaryUpTo(ctx context.Context, textID, section, upTo string, onText func(string)) (bot.Answer, error) {
+	if upTo == "" {
+		return r.SummaryOf(ctx, textID, section, onText)
+	}
+	return r.l.SummaryUpTo(ctx, section, upTo, onText, textID)
+}
+
+// QuoteUpTo quotes as QuoteFrom does, from the text only as far as a
+// group has read.
+func (r Routed) QuoteUpTo(ctx context.Context, textID, topic string, n int, upTo string) ([]bot.Quote, error) {
+	return r.l.QuoteUpTo(ctx, topic, n, upTo, textID)
 }
 
 // Texts lists the library's texts.

@@ -26,6 +26,9 @@ func (e *Engine) Quote(ctx context.Context, topic string, n int) ([]bot.Quote, e
 		n = bot.DefaultQuotes
 	}
 	if content.LooksLikeLabel(t) {
+		if later, ok := e.later(t); ok {
+			return nil, &bot.InputError{Msg: e.laterPart(t, later).Text}
+		}
 		p, ok := e.essay.Lookup(t)
 		if !ok {
 			return nil, &bot.InputError{Msg: fmt.Sprintf("There is no passage %q. Labels run %s; 'leviathan passages' lists them.", t, e.essay.LabelRange())}

@@ -26,7 +26,10 @@ func (e *Engine) Summary(ctx context.Context, section string, onText func(textSo
 		}
 	} else {
 		h, ps := e.essay.Section(section)
+		later, isLater := e.later(section)
 		switch {
+		case isLater:
+			return bot.Answer{}, &bot.InputError{Msg: e.laterPart(section, later).Text}
 		case h == "":
 			return bot.Answer{}, &bot.InputError{Msg: fmt.Sprintf("There is no section %q. The sections are: %s (or leave it out to summarize the whole essay).", section, e.sectionList())}
 		case h == content.NotesSection:

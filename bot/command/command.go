@@ -24,6 +24,9 @@ type Command struct {
 	// empty: the library routes Ask and Quote, and Summary takes the
 	// default text.
 	Text string
+	// UpTo is the section the group in this place has read to (Ask,
+	// Summary, Quote): nothing after it is used. Empty: the whole text.
+	UpTo string
 }
 
 // Parse reads a line the way the console (and a message to the bot) takes

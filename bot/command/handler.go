@@ -31,6 +31,15 @@ type Library interface {
 	QuoteFrom(ctx context.Context, textID, topic string, n int) ([]bot.Quote, error)
 }
 
+// Reading is what an Engine adds so that summaries and quotes keep to
+// where a group has read (Command.UpTo); answer.Routed implements it. Ask
+// needs nothing more: the limit travels in bot.Request.UpTo. Without it,
+// a limit is refused rather than ignored.
+type Reading interface {
+	SummaryUpTo(ctx context.Context, textID, section, upTo string, onText func(string)) (bot.Answer, error)
+	QuoteUpTo(ctx context.Context, textID, topic string, n int, upTo string) ([]bot.Quote, error)
+}
+
 // Outcomes of a request, as metrics count them.
 const (
 	OutcomeOK         = "ok"
@@ -156,6 +165,10 @@ func (h *Handler) CheckText(id string) error {
 		"(There is no such text; pick one of those above.)", Excerpt(id, 40), strings.Join(list, ", "))}
 }
 
+// errNoReading is a limit on what was read given to an engine that
+// cannot keep to one: an internal error, never silently ignored.
+var errNoReading = errors.New("the engine cannot limit summaries and quotes to a reading position")
+
 // Apology is what users see when something failed inside.
 const Apology = "Entschuldigung, da ist bei mir etwas schiefgegangen. Bitte versuch es gleich noch einmal. " +
 	"(Sorry, something went wrong on my side. Please try again in a moment.)"
@@ -167,11 +180,11 @@ const Apology = "Entschuldigung, da ist bei mir etwas schiefgegangen. Bitte vers
 func (h *Handler) Handle(ctx context.Context, cmd Command, history []bot.Turn, onText func(string)) Reply {
 	switch cmd.Name {
 	case Ask:
-		return h.ask(ctx, cmd.Arg, cmd.Text, history, onText)
+		return h.ask(ctx, cmd.Arg, cmd.Text, cmd.UpTo, history, onText)
 	case Summary:
-		return h.summary(ctx, cmd.Arg, cmd.Text, onText)
+		return h.summary(ctx, cmd.Arg, cmd.Text, cmd.UpTo, onText)
 	case Quote:
-		return h.quote(ctx, cmd.Arg, cmd.Text)
+		return h.quote(ctx, cmd.Arg, cmd.Text, cmd.UpTo)
 	default:
 		return h.HelpFor(cmd)
 	}
@@ -267,26 +280,32 @@ func (h *Handler) checkTopic(topic, textID string) error {
 		"(There is no passage by that label; the labels are listed above.)", Excerpt(topic, 20), essay.LabelRange())}
 }
 
-func (h *Handler) ask(ctx context.Context, q, textID string, history []bot.Turn, onText func(string)) Reply {
+func (h *Handler) ask(ctx context.Context, q, textID, upTo string, history []bot.Turn, onText func(string)) Reply {
 	if err := h.Check(Command{Name: Ask, Arg: q, Text: textID}); err != nil {
 		return h.failed(Ask, err)
 	}
-	a, err := h.eng.Ask(ctx, bot.Request{Question: strings.TrimSpace(q), History: history, OnText: onText, TextID: textID})
+	a, err := h.eng.Ask(ctx, bot.Request{Question: strings.TrimSpace(q), History: history, OnText: onText, TextID: textID, UpTo: upTo})
 	if err != nil {
 		return h.failed(Ask, err)
 	}
 	return answerReply(Ask, a)
 }
 
-func (h *Handler) summary(ctx context.Context, section, textID string, onText func(string)) Reply {
+func (h *Handler) summary(ctx context.Context, section, textID, upTo string, onText func(string)) Reply {
 	if err := h.Check(Command{Name: Summary, Arg: section, Text: textID}); err != nil {
 		return h.failed(Summary, err)
 	}
 	var a bot.Answer
 	var err error
-	if textID != "" { // CheckText made sure h.lib holds it
+	r, reading := h.eng.(Reading)
+	switch {
+	case upTo != "" && !reading:
+		err = errNoReading
+	case upTo != "":
+		a, err = r.SummaryUpTo(ctx, textID, strings.TrimSpace(section), upTo, onText)
+	case textID != "": // CheckText made sure h.lib holds it
 		a, err = h.lib.SummaryOf(ctx, textID, strings.TrimSpace(section), onText)
-	} else {
+	default:
 		a, err = h.eng.Summary(ctx, strings.TrimSpace(section), onText)
 	}
 	if err != nil {
@@ -295,16 +314,22 @@ func (h *Handler) summary(ctx context.Context, section, textID string, onText fu
 	return answerReply(Summary, a)
 }
 
-func (h *Handler) quote(ctx context.Context, topic, textID string) Reply {
+func (h *Handler) quote(ctx context.Context, topic, textID, upTo string) Reply {
 	topic = strings.TrimSpace(topic)
 	if err := h.Check(Command{Name: Quote, Arg: topic, Text: textID}); err != nil {
 		return h.failed(Quote, err)
 	}
 	var qs []bot.Quote
 	var err error
-	if textID != "" {
+	rd, reading := h.eng.(Reading)
+	switch {
+	case upTo != "" && !reading:
+		err = errNoReading
+	case upTo != "":
+		qs, err = rd.QuoteUpTo(ctx, textID, topic, h.opts.Quotes, upTo)
+	case textID != "":
 		qs, err = h.lib.QuoteFrom(ctx, textID, topic, h.opts.Quotes)
-	} else {
+	default:
 		qs, err = h.eng.Quote(ctx, topic, h.opts.Quotes)
 	}
 	if err != nil {

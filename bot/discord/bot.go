@@ -59,6 +59,12 @@ type Config struct {
 	// ChannelTexts maps a channel ID to the ID of the text questions there
 	// are about when the asker names none (DISCORD_CHANNEL_TEXTS).
 	ChannelTexts map[string]string
+	// Reading maps a channel ID to the section the group there has read to
+	// (DISCORD_READING): answers there use nothing after it. Moderators
+	// change it with /reading; ReadingFile (a JSON file, "" for none)
+	// keeps their changes across restarts and wins over Reading.
+	Reading     map[string]string
+	ReadingFile string
 }
 
 // Bot is the Discord adapter. Create it with New and run it with Run.
@@ -91,6 +97,7 @@ type Bot struct {
 	buckets    *tokenBuckets
 	parents    map[string]string // channel → parent channel, for threads
 	selfRoles  map[string]string // guild → the bot's managed role there
+	reading    *readingStore
 
 	// onStateChange, if set (by tests), is called after readiness changes.
 	onStateChange func()
@@ -133,6 +140,10 @@ func New(cfg Config, h *command.Handler) (*Bot, error) {
 	if err != nil {
 		return nil, err
 	}
+	reading, err := openReading(cfg.ReadingFile, cfg.Reading)
+	if err != nil {
+		return nil, err
+	}
 	s, err := discordgo.New("Bot " + cfg.Token)
 	if err != nil {
 		return nil, fmt.Errorf("couldn't create the Discord session: %w", err)
@@ -150,7 +161,7 @@ func New(cfg Config, h *command.Handler) (*Bot, error) {
 		cfg: cfg, h: h, s: s, tr: tr, log: log, metrics: cfg.Metrics,
 		sem: make(chan struct{}, cfg.MaxConcurrent), queueWait: maxQueueWait, work: work, cancelWork: cancel,
 		limits: newUserLimits(cfg.Questions, cfg.ModelQuestions), buckets: newTokenBuckets(), threads: newThreadMemory(1000),
-		parents: map[string]string{}, selfRoles: map[string]string{},
+		parents: map[string]string{}, selfRoles: map[string]string{}, reading: reading,
 	}
 	if b.metrics == nil {
 		b.metrics = nopMetrics{}

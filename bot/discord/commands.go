@@ -79,6 +79,19 @@ func (b *Bot) commandDefs() []*discordgo.ApplicationCommand {
 		cmds[1].Description = clip(b.h.DefaultTitle()+" oder einen Abschnitt zusammenfassen · Summarize a text or a section", maxDescription)
 		cmds[1].Options[0].Description = "Abschnitt (leer: der ganze Text) · Section (empty: the whole text)"
 	}
+	// Where the group has read to is set by moderators, in servers only;
+	// onReading checks the member's permissions. (The command is not
+	// hidden with default_member_permissions: discordgo sends it as a
+	// string, which Discord's OpenAPI schema, and so the test server,
+	// refuses.)
+	cmds = append(cmds, &discordgo.ApplicationCommand{
+		Name: readingName, Description: "Moderation: bis wohin die Gruppe gelesen hat · Where the group has read to",
+		Contexts: &[]discordgo.InteractionContextType{discordgo.InteractionContextGuild},
+		Options: []*discordgo.ApplicationCommandOption{{
+			Type: discordgo.ApplicationCommandOptionString, Name: "section", Autocomplete: true,
+			Description: "Letzter gelesener Abschnitt (clear/leer: aufheben) · Last section read (clear/empty: remove)",
+		}},
+	})
 	if len(b.h.Texts()) > 1 {
 		// A library: each question may name its text, and the sections
 		// depend on the text chosen, so they are suggested as the asker

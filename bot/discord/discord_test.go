@@ -31,7 +31,7 @@ func TestRegistration(t *testing.T) {
 				names = append(names, c.Name)
 			}
 			slices.Sort(names)
-			if !slices.Equal(names, []string{"ask", "help", "quote", "summary"}) {
+			if !slices.Equal(names, []string{"ask", "help", "quote", "reading", "summary"}) {
 				t.Fatalf("registered %v", names)
 			}
 			puts := 0

@@ -8,7 +8,9 @@
 //     bulk overwrite at start, on one guild (instant) or globally. With a
 //     library of several texts, /ask, /summary and /quote take a text option
 //     (else the channel's text, Config.ChannelTexts, else the library
-//     routes) and /texts lists the texts.
+//     routes) and /texts lists the texts. /reading (members who may manage
+//     messages) sets where the channel's group has read to (Config.Reading,
+//     kept in Config.ReadingFile); every request there carries it.
 //   - Refusals (unknown section or label, a question too long, the rate limit,
 //     access) are ephemeral replies sent before any deferral; an error that
 //     only shows after it replaces the loading message with an ephemeral

@@ -35,6 +35,9 @@ type fakeEngine struct {
 	histories [][]bot.Turn
 	// chosen records the text of each request: "ask gut", "quote ", ….
 	chosen []string
+	// upTo records the reading position of each request that has one:
+	// "ask Einleitung", ….
+	upTo []string
 }
 
 var _ command.Library = (*fakeEngine)(nil)
@@ -73,6 +76,9 @@ func (f *fakeEngine) Ask(ctx context.Context, r bot.Request) (bot.Answer, error)
 	f.mu.Lock()
 	f.histories = append(f.histories, r.History)
 	f.chosen = append(f.chosen, "ask "+r.TextID)
+	if r.UpTo != "" {
+		f.upTo = append(f.upTo, "ask "+r.UpTo)
+	}
 	f.mu.Unlock()
 	if f.ask != nil {
 		return f.ask(ctx, r)

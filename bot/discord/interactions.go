@@ -114,6 +114,7 @@ func (b *Bot) onCommand(i *discordgo.Interaction) {
 	}
 	if cmd.Name != command.Help && cmd.Name != command.TextsName {
 		cmd.Text = b.chosenText(data.Options, i.ChannelID)
+		cmd.UpTo = b.readingOf(ctx, i.ChannelID)
 	}
 	user, roles := interactionUser(i)
 	if user == nil {
@@ -123,6 +124,10 @@ func (b *Bot) onCommand(i *discordgo.Interaction) {
 	if no := b.admit(ctx, asker{userID: user.ID, roles: roles, channelID: i.ChannelID, dm: i.GuildID == ""}, false); no != nil {
 		b.respond(ctx, i, no.text, true)
 		b.metrics.Question(cmd.Name, no.outcome, time.Since(start))
+		return
+	}
+	if data.Name == readingName && i.GuildID != "" {
+		b.onReading(ctx, i)
 		return
 	}
 	if cmd.Name == command.Help {
@@ -174,6 +179,8 @@ func (b *Bot) onAutocomplete(i *discordgo.Interaction) {
 		choices = textChoices(b.h.Texts(), typed)
 	case data.Name == command.Quote:
 		choices = labelChoices(b.h.EssayOf(b.chosenText(data.Options, i.ChannelID)), typed)
+	case data.Name == readingName:
+		choices = readingChoices(b.h.EssayOf(b.channelText(b.work, i.ChannelID)), typed)
 	case data.Name == command.Summary:
 		choices = sectionChoices(b.h.EssayOf(b.chosenText(data.Options, i.ChannelID)), typed)
 	}

@@ -250,6 +250,7 @@ func (b *Bot) handleMessage(in *incoming) {
 	cmd := command.Parse(text)
 	if cmd.Name == command.Ask || cmd.Name == command.Summary || cmd.Name == command.Quote {
 		cmd.Text = b.channelText(ctx, in.m.ChannelID)
+		cmd.UpTo = b.readingOf(ctx, in.m.ChannelID)
 	}
 	if b.answeredWithoutEngine(ctx, in, kind, cmd, start) {
 		return

@@ -61,6 +61,9 @@ type Config struct {
 	// ChannelTexts maps a channel ID to the text questions there are about
 	// when they name none.
 	ChannelTexts map[string]string
+	// Reading maps a channel ID to the section the group there has read
+	// to, until a moderator changes it with /reading.
+	Reading map[string]string
 	// Questions per minute and burst, for every question of one user and
 	// for those a language model answers.
 	Rate, LLMRate   float64
@@ -157,6 +160,8 @@ var settings = []setting{
 		func(c *Config, v string) (err error) { c.AllowedUsers, err = snowflakes(v); return }},
 	{"DISCORD_CHANNEL_TEXTS", "channel-texts", "", "comma-separated channelID:textID pairs: the text a question in that channel is about when it names none", false,
 		func(c *Config, v string) (err error) { c.ChannelTexts, err = channelTexts(v); return }},
+	{"DISCORD_READING", "reading", "", "comma-separated channelID:section pairs: the section the group in that channel has read to (answers there use nothing after it); moderators change it with /reading", false,
+		func(c *Config, v string) (err error) { c.Reading, err = channelReading(v); return }},
 	{"DISCORD_RATE", "rate", "6", "questions per minute one user may ask, on average (0: no limit)", false,
 		func(c *Config, v string) (err error) { c.Rate, err = perMinute(v); return }},
 	{"DISCORD_BURST", "burst", "5", "questions one user may ask in quick succession before DISCORD_RATE applies", false,
@@ -479,6 +484,33 @@ func channelTexts(v string) (map[string]string, error) {
 			out = map[string]string{}
 		}
 		out[ch] = id
+	}
+	return out, nil
+}
+
+// channelReading reads "channelID:section,…". Whether the sections exist
+// is checked once the library is loaded (checkReading).
+func channelReading(v string) (map[string]string, error) {
+	var out map[string]string
+	for _, f := range strings.Split(v, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		ch, section, ok := strings.Cut(f, ":")
+		ch, section = strings.TrimSpace(ch), strings.TrimSpace(section)
+		if !ok || ch == "" || section == "" {
+			return nil, fmt.Errorf("%q: must be channelID:section", f)
+		}
+		if err := snowflakeOrEmpty(ch); err != nil {
+			return nil, fmt.Errorf("%q: the channel %w", f, err)
+		}
+		if _, dup := out[ch]; dup {
+			return nil, fmt.Errorf("channel %s is named twice", ch)
+		}
+		if out == nil {
+			out = map[string]string{}
+		}
+		out[ch] = section
 	}
 	return out, nil
 }

@@ -110,3 +110,24 @@ func TestConfigChannelTexts(t *testing.T) {
 		}
 	}
 }
+
+func TestConfigReading(t *testing.T) {
+	cfg, err := load(t, []string{"DISCORD_READING= 800000000000000002:Tech-Oligarchen an der Macht , 800000000000000005:Erstes Kapitel,"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"800000000000000002": "Tech-Oligarchen an der Macht", "800000000000000005": "Erstes Kapitel"}
+	if !maps.Equal(cfg.Reading, want) {
+		t.Errorf("Reading = %v, want %v", cfg.Reading, want)
+	}
+	for _, c := range []struct{ v, want string }{
+		{"800000000000000002", "must be channelID:section"},
+		{"800000000000000002: ", "must be channelID:section"},
+		{"general:Einleitung", "must be a Discord ID"},
+		{"800000000000000002:Einleitung,800000000000000002:Schluss", "named twice"},
+	} {
+		if _, err := load(t, []string{"DISCORD_READING=" + c.v}, nil); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: err = %v, want %q", c.v, err, c.want)
+		}
+	}
+}

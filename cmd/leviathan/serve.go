@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"slices"
 	"strings"
 
+	"github.com/leviathan-bot/leviathan/bot/answer"
 	"github.com/leviathan-bot/leviathan/bot/command"
 	"github.com/leviathan-bot/leviathan/bot/discord"
 	"github.com/leviathan-bot/leviathan/content"
@@ -51,6 +53,10 @@ func (m *Main) runServe(ctx context.Context, args []string) int {
 		fmt.Fprintf(m.Stderr, "leviathan serve: %v\n", err)
 		return exitUsage
 	}
+	if cfg.Reading, err = checkReading(cfg.Reading, cfg.ChannelTexts, eng.Texts()); err != nil {
+		fmt.Fprintf(m.Stderr, "leviathan serve: %v\n", err)
+		return exitUsage
+	}
 
 	h := command.NewHandler(eng, command.Options{MaxQuestion: cfg.MaxQuestion, Logger: log})
 	b, err := discord.New(discordConfig(cfg, log, o.Metrics), h)
@@ -79,7 +85,35 @@ func discordConfig(cfg Config, log *slog.Logger, metrics discord.Metrics) discor
 		Threads: cfg.Threads, MessageContent: cfg.MessageContent, AllowDMs: cfg.AllowDMs,
 		ShardID: cfg.ShardID, ShardCount: cfg.ShardCount, ShutdownTimeout: cfg.ShutdownTimeout,
 		Logger: log, Metrics: metrics, ChannelTexts: cfg.ChannelTexts,
+		Reading: cfg.Reading, ReadingFile: filepath.Join(cfg.DataDir, "reading.json"),
 	}
+}
+
+// checkReading reports, all at once, the sections DISCORD_READING names
+// that the channel's text (DISCORD_CHANNEL_TEXTS, else the default text)
+// does not have, and returns the sections as their texts write them.
+func checkReading(reading, channelTexts map[string]string, texts []*content.Text) (map[string]string, error) {
+	out := map[string]string{}
+	var bad []string
+	for ch, section := range reading {
+		t := answer.DefaultText(texts)
+		for _, c := range texts {
+			if c.ID == channelTexts[ch] {
+				t = c
+			}
+		}
+		h, _ := t.Section(section)
+		if h == "" || h == content.NotesSection {
+			bad = append(bad, fmt.Sprintf("%s:%s (the sections of %s are: %s)", ch, section, t.ID, strings.Join(t.BodySections(), "; ")))
+			continue
+		}
+		out[ch] = h
+	}
+	if len(bad) == 0 {
+		return out, nil
+	}
+	slices.Sort(bad)
+	return nil, fmt.Errorf("DISCORD_READING names sections the channel's text does not have: %s", strings.Join(bad, ", "))
 }
 
 // checkChannelTexts reports, all at once, the texts DISCORD_CHANNEL_TEXTS

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/leviathan-bot/leviathan/bot/discord/discordtest"
+	"github.com/leviathan-bot/leviathan/content"
 )
 
 func TestServeWithoutToken(t *testing.T) {
@@ -241,4 +243,24 @@ func ctxTimeout(t *testing.T) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	t.Cleanup(cancel)
 	return ctx
+}
+
+func TestCheckReading(t *testing.T) {
+	gut, err := content.LoadFile("../../content/testdata/library/gut.md", content.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := []*content.Text{content.Builtin(), gut}
+	got, err := checkReading(map[string]string{"1": "tech-oligarchen", "2": "erstes kapitel"}, map[string]string{"2": "gut"}, texts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]string{"1": "Tech-Oligarchen an der Macht", "2": "Erstes Kapitel"}; !maps.Equal(got, want) {
+		t.Errorf("checkReading = %v, want %v", got, want)
+	}
+	// A section of another text, or the notes, is refused.
+	_, err = checkReading(map[string]string{"1": "Erstes Kapitel", "3": "Anmerkungen"}, nil, texts)
+	if err == nil || !strings.Contains(err.Error(), "1:Erstes Kapitel (the sections of essay are: Einleitung;") || !strings.Contains(err.Error(), "3:Anmerkungen") {
+		t.Errorf("err = %v", err)
+	}
 }
