@@ -464,42 +464,28 @@ func snowflakeOrEmpty(v string) error {
 // channelTexts reads "channelID:textID,…". Whether the texts exist is
 // checked once the library is loaded (checkChannelTexts).
 func channelTexts(v string) (map[string]string, error) {
-	var out map[string]string
-	for _, f := range strings.Split(v, ",") {
-		if f = strings.TrimSpace(f); f == "" {
-			continue
-		}
-		ch, id, ok := strings.Cut(f, ":")
-		ch, id = strings.TrimSpace(ch), strings.ToLower(strings.TrimSpace(id))
-		if !ok || ch == "" || id == "" {
-			return nil, fmt.Errorf("%q: must be channelID:textID", f)
-		}
-		if err := snowflakeOrEmpty(ch); err != nil {
-			return nil, fmt.Errorf("%q: the channel %w", f, err)
-		}
-		if _, dup := out[ch]; dup {
-			return nil, fmt.Errorf("channel %s is named twice", ch)
-		}
-		if out == nil {
-			out = map[string]string{}
-		}
-		out[ch] = id
-	}
-	return out, nil
+	return channelPairs(v, "textID", strings.ToLower)
 }
 
 // channelReading reads "channelID:section,…". Whether the sections exist
 // is checked once the library is loaded (checkReading).
 func channelReading(v string) (map[string]string, error) {
+	return channelPairs(v, "section", func(s string) string { return s })
+}
+
+// channelPairs reads "channelID:value,…" into a map, each channel once;
+// norm normalizes the value (text IDs are lower case, sections as
+// written).
+func channelPairs(v, what string, norm func(string) string) (map[string]string, error) {
 	var out map[string]string
 	for _, f := range strings.Split(v, ",") {
 		if f = strings.TrimSpace(f); f == "" {
 			continue
 		}
-		ch, section, ok := strings.Cut(f, ":")
-		ch, section = strings.TrimSpace(ch), strings.TrimSpace(section)
-		if !ok || ch == "" || section == "" {
-			return nil, fmt.Errorf("%q: must be channelID:section", f)
+		ch, val, ok := strings.Cut(f, ":")
+		ch, val = strings.TrimSpace(ch), norm(strings.TrimSpace(val))
+		if !ok || ch == "" || val == "" {
+			return nil, fmt.Errorf("%q: must be channelID:%s", f, what)
 		}
 		if err := snowflakeOrEmpty(ch); err != nil {
 			return nil, fmt.Errorf("%q: the channel %w", f, err)
@@ -510,7 +496,7 @@ func channelReading(v string) (map[string]string, error) {
 		if out == nil {
 			out = map[string]string{}
 		}
-		out[ch] = section
+		out[ch] = val
 	}
 	return out, nil
 }
