@@ -175,11 +175,11 @@ func (e *Engine) Ask(ctx context.Context, req bot.Request) (bot.Answer, error) {
 		case e.laterEvidence() != nil:
 			// The evidence is in a part the group has not read.
 			a = e.laterPart(q, e.laterEvidence().Passage)
-		case !anyRelevant(r.hits) && namesDocument(q):
-			// A question about "the essay" or "the author" that finds no
-			// particular passage asks about the whole text in words the
-			// patterns do not know: the overview answers it, never a
-			// refusal.
+		case !anyRelevant(r.hits) && (namesDocument(q) || u.WholeCue):
+			// A question about "the essay" or "the author", or asked the way
+			// one asks about the whole, that finds no particular passage
+			// asks about the whole text in words the patterns do not know:
+			// the overview answers it, never a refusal.
 			a = e.answerWhole(ctx, q, req)
 		case !anyRelevant(r.hits):
 			a = e.notCovered(q)

@@ -62,6 +62,11 @@ type Understanding struct {
 	// what kind of question it is are gone ("Technofeudalismus" in "Was
 	// versteht er unter Technofeudalismus?"). It may be empty.
 	Topic string
+	// WholeCue marks a question asked the way one asks about the whole
+	// text ("worum geht es …") that still has words of its own: a topic
+	// if the text has evidence for them, else just more words of asking,
+	// and then the whole text is what it asks about (see Engine.Ask).
+	WholeCue bool
 	// Query is what retrieval searches with: the question without the
 	// author's name, which says whose text is meant, not what in it:
 	// "laut Durand" must not find the one passage that cites
@@ -75,7 +80,7 @@ type Understanding struct {
 // evaluation questions; what a question is about comes from the text
 // (labels, headings, metadata) and from retrieval.
 var (
-	wholeForm = regexp.MustCompile(`(?i)\b(wichtigsten (punkte|argumente|thesen|aussagen|gedanken)|rote[rn]? faden|quintessenz|überblick|ueberblick|in (einem|zwei|drei|wenigen|ein paar) sätzen|welche these|was (argumentiert|behauptet|will) (der|die|das) (autor|autorin|text|essay|beitrag)|was will uns|key (points|arguments|ideas|takeaways|claims)|recap|overview|outline|bottom line|in (one|a|two|three|a few) (sentence|sentences|words)|what (is|are) the (argument|arguments|point|points)|what does (the author|he|she|it|the \w+) (argue|claim|say|want to say|conclude)|worum geht|worauf .*hinaus|zu welchem schluss|(am|zum) (ende|schluss)\b|in the end|at the end|end up|where does (it|the \w+) (land|end|lead)|wovon handelt|wor(ü|ue)ber (schreibt|spricht|handelt)|(haupt|kern|grund|leit)(these|aussage|gedanke|argument)\w*|(zentrale|wichtigste|eigentliche) (these|aussage|argument|botschaft|gedanke)\w*|(die|seine|ihre|deren) these\b|im kern|zusammenfass\w*|fass\w* .*zusammen|(wie|womit) (endet|schlie(ß|ss)t)|schlussfolgerung\w*|fazit|res(ü|ue)mee|worauf l(ä|ae)uft|was will (der|die|das) (autor|autorin|text|essay|beitrag)|what'?s (it|this|that|(this|the) \w+)( all)? about|what (is|does) (it|this|that|(this|the) \w+)( all)? (about|say|argue)|(main|central|key|overall|core|basic) (thesis|argument|point|idea|claim|message|takeaway)s?|(the|its|his|her) thesis|summar\w*|sum (it )?up|gist|tl;?dr|in a nutshell|conclu\w*|how does (it|the \w+) end|what does (he|she|the author|the \w+) argue\b)`)
+	wholeForm = regexp.MustCompile(`(?i)\b(wichtigsten (punkte|argumente|thesen|aussagen|gedanken)|rote[rn]? faden|quintessenz|überblick|ueberblick|in (einem|zwei|drei|wenigen|ein paar) sätzen|welche these|was (argumentiert|behauptet|will) (der|die|das) (autor|autorin|text|essay|beitrag)|was will uns|key (points|arguments|ideas|takeaways|claims)|recap|overview|outline|bottom line|in (one|a|two|three|a few) (sentence|sentences|words)|what (is|are) the (argument|arguments|point|points)|what does (the author|he|she|it|the \w+) (argue|claim|say|want to say|conclude)|worum geht|worauf .*hinaus|zu welchem schluss|(am|zum) (ende|schluss)\b|in the end|at the end|wovon handelt|wor(ü|ue)ber (schreibt|spricht|handelt)|(haupt|kern|grund|leit)(these|aussage|gedanke|argument)\w*|(zentrale|wichtigste|eigentliche) (these|aussage|argument|botschaft|gedanke)\w*|(die|seine|ihre|deren) these\b|im kern|zusammenfass\w*|fass\w* .*zusammen|(wie|womit) (endet|schlie(ß|ss)t)|schlussfolgerung\w*|fazit|res(ü|ue)mee|worauf l(ä|ae)uft|was will (der|die|das) (autor|autorin|text|essay|beitrag)|what'?s (it|this|that|(this|the) \w+)( all)? about|what (is|does) (it|this|that|(this|the) \w+)( all)? (about|say|argue)|(main|central|key|overall|core|basic) (thesis|argument|point|idea|claim|message|takeaway)s?|(the|its|his|her) thesis|summar\w*|sum (it )?up|gist|tl;?dr|in a nutshell|conclu\w*|how does (it|the \w+) end|what does (he|she|the author|the \w+) argue\b)`)
 
 	metaAuthor      = regexp.MustCompile(`(?i)\b(wer (hat|hatte) .*(geschrieben|verfasst)|wer (schrieb|schreibt|verfasste|ist (der|die) (autor|autorin|verfasser|verfasserin))|von wem (ist|stammt)|wie hei(ß|ss)t (der|die) (autor|autorin|verfasser)|who (wrote|writes|authored|is the (author|writer))|(author|writer)'?s name|by whom was (it|the \w+) written)\b`)
 	metaTranslators = regexp.MustCompile(`(?i)\b((wer|von wem|durch wen) .*(übersetzt|übertragen|uebersetzt)|übersetzer\w*|uebersetzer\w*|who .*translat\w*|translator\w*|by whom .*translat\w*)`)
@@ -106,7 +111,7 @@ var pronoun = regexp.MustCompile(`(?i)\b(es|das|sie|ihn|ihm|ihr|ihre\w*|sein\w*|
 // wholeWords are the words by which the patterns of wholeForm ask for the
 // whole text; what is left of such a question once they are gone is its
 // topic, if it has one.
-var wholeWords = regexp.MustCompile(`(?i)^(worum|wovon|wor(ü|ue)ber|worauf|hinaus|handelt|geht|spricht|fass\w*|zusammen\w*|these\w*|haupt\w*|kern\w*|grund\w*|leit\w*|aussage\w*|gedanke\w*|argument\w*|botschaft\w*|zentral\w*|wichtigst\w*|eigentlich\w*|endet|ende|schlie(ß|ss)t|schluss\w*|fazit|res(ü|ue)mee|l(ä|ae)uft|kommt|punkte?|rote[rn]?|faden|quintessenz|(ü|ue)berblick|s(ä|ae)tze\w*|satz|behauptet|argumentiert|main|central|key|core|basic|overall|thesis|point\w*|idea\w*|claim\w*|message\w*|takeaway\w*|summar\w*|sum|gist|tl|dr|nutshell|conclu\w*|end\w*|land\w*|lead\w*|argue\w*|recap|overview|outline|bottom|line|sentence\w*|words?|about|say\w*|want)$`)
+var wholeWords = regexp.MustCompile(`(?i)^(worum|wovon|wor(ü|ue)ber|worauf|hinaus|handelt|geht|spricht|fass\w*|zusammen\w*|these\w*|haupt\w*|kern\w*|grund\w*|leit\w*|aussage\w*|gedanke\w*|argument\w*|botschaft\w*|zentral\w*|wichtigst\w*|eigentlich\w*|endet|ende|schlie(ß|ss)t|schluss\w*|fazit|res(ü|ue)mee|l(ä|ae)uft|kommt|punkte?|rote[rn]?|faden|quintessenz|(ü|ue)berblick|s(ä|ae)tze\w*|satz|behauptet|argumentiert|main|central|key|core|basic|overall|thesis|point\w*|idea\w*|claim\w*|message\w*|takeaway\w*|summar\w*|sum|gist|tl|dr|nutshell|conclu\w*|argue\w*|recap|overview|outline|bottom|line|sentence\w*|words?|about|say\w*|want)$`)
 
 // textWords name a text or its author in general ("Text", "essay",
 // "Autor"): in a question about the whole text they say nothing about a
@@ -115,7 +120,7 @@ var textWords = regexp.MustCompile(`(?i)^(text\w*|essay\w*|artikel\w*|beitrag\w*
 	// The words of asking politely or briefly, which name no topic
 	// either: "Kannst du mir kurz sagen, …", "im Großen und Ganzen",
 	// "give me the gist".
-	`kannst|könntest|koenntest|bitte|mal|kurz\w*|einfach|genau|eigentlich|überhaupt|insgesamt|gro(ß|ss)en|ganzen|allgemein\w*|sag\w*|erzähl\w*|erklär\w*|gib|geben|please|tell|give|brief\w*|quick\w*|short|overall|general\w*|whole|ganz\w*|land\w*|end|ende)$`)
+	`kannst|könntest|koenntest|bitte|mal|kurz\w*|einfach|genau|eigentlich|überhaupt|insgesamt|allgemein\w*|sag\w*|erzähl\w*|erklär\w*|gib|geben|please|tell|give|brief\w*|quick\w*|short|overall|general\w*|whole)$`)
 
 // documentNouns name the text or its author in general.
 var documentNouns = regexp.MustCompile(`(?i)^(text\w*|essay\w*|artikel\w*|beitrag\w*|aufsatz\w*|buch\w*|book\w*|article\w*|piece|autor\w*|author\w*|verfasser\w*|writer\w*)$`)
@@ -151,6 +156,7 @@ func Understand(q string, history []bot.Turn, essay *content.Essay) Understandin
 			u.Intent = IntentWhole
 			return u
 		}
+		u.WholeCue = true
 	}
 	u.Topic = topicOf(q, essay, nil)
 	u.Query = withoutMetadata(q, essay)
